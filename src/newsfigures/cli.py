@@ -1,0 +1,195 @@
+"""The ``newsfigures`` command line.
+
+Exit codes scripts can trust:
+  0  the run completed (some articles may have been rejected: see stderr and the rejects table)
+  1  the run failed: nothing usable was written (the message says why)
+  2  the command was called wrongly (bad option, missing input path)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, fix: str = "", code: int = EXIT_FAILED) -> None:
+    click.echo(f"error: {message}" + (f"\n  fix: {fix}" if fix else ""), err=True)
+    sys.exit(code)
+
+
+def _progress(flag: bool | None) -> bool | None:
+    return flag
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="newsfigures")
+def main() -> None:
+    """Turn news articles into a tidy, traceable table of reported figures.
+
+    \b
+    A reported figure is a count of people killed, injured, evacuated,
+    trapped, displaced, ... stated in an article (see ANNOTATION.md). Each
+    row says what was counted, how it was hedged, where, as of when, who
+    said it, and the exact sentence and characters it came from.
+
+    \b
+    Typical use:
+      newsfigures extract data/raw --out figures.csv
+      newsfigures ingest data/raw --out data/processed/articles.parquet
+      newsfigures evaluate data/processed/figures.parquet --gold tests/gold/gold.csv
+      newsfigures report
+
+    \b
+    Exit codes: 0 done (rejected articles are listed on stderr),
+    1 failed (nothing written), 2 wrong usage.
+    """
+
+
+_PROGRESS = click.option("--progress/--no-progress", default=None,
+                         help="Show progress bars. Default: only when stderr is a terminal.")
+
+
+def _existing(paths: tuple[str, ...]) -> list[Path]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}", "check the path (folders are read recursively)",
+              EXIT_USAGE)
+    return [Path(p) for p in paths]
+
+
+def _report_problems(problems: list) -> None:
+    for problem in problems:
+        click.echo(f"rejected: {problem}" if problem.level == "error" else f"{problem.level}: {problem}"[0:2000],
+                   err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Articles table to write (.parquet or .csv).")
+@click.option("--problems", "problems_out", type=click.Path(dir_okay=False),
+              help="Where to write the rejected files and warnings (.csv or .parquet).")
+@_PROGRESS
+def ingest(paths: tuple[str, ...], out: str, problems_out: str | None, progress: bool | None) -> None:
+    """Read article files into one row per article.
+
+    PATHS are files or folders (read recursively): .txt, .md, .html/.htm,
+    .jsonl. Metadata comes from an articles.csv manifest in a folder
+    (columns file, publisher, published, url, title, published_source) or
+    from YAML front matter. Unreadable files are reported, never dropped
+    silently.
+    """
+    from .ingest import ingest as run_ingest
+    from .tables import ARTICLE_COLUMNS, PROBLEM_COLUMNS, frame, write_table
+
+    result = run_ingest(_existing(paths), progress=_progress(progress))
+    _report_problems(result.problems)
+    write_table(frame((a.as_row() for a in result.articles), ARTICLE_COLUMNS), Path(out))
+    if problems_out:
+        write_table(frame((p.as_row() for p in result.problems), PROBLEM_COLUMNS), Path(problems_out))
+    rejected = sum(1 for p in result.problems if p.level != "warning")
+    click.echo(f"ingested {len(result.articles)} articles ({rejected} rejected) -> {out}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--out", "outs", required=True, multiple=True, type=click.Path(dir_okay=False),
+              help="Figures table to write: .csv or .parquet (repeat for both).")
+@click.option("--rejects", "rejects_out", type=click.Path(dir_okay=False),
+              help="Where to write rejected articles with reasons (.csv or .parquet).")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, exists=True),
+              help="Folder of extra rule YAML files extending the packaged ones.")
+@click.option("--default-country", default="Ukraine", show_default=True,
+              help="Location of country-level figures (refugees, displaced) when no place is named.")
+@_PROGRESS
+def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | None, rules_dir: str | None,
+            default_country: str, progress: bool | None) -> None:
+    """Extract reported figures from articles, one row per figure.
+
+    PATHS are article files or folders (read recursively: .txt, .md,
+    .html/.htm, .jsonl), or an articles.parquet written by `ingest`.
+    The output format follows --out's suffix. Rejected articles go to
+    stderr and to --rejects; the run still exits 0.
+    """
+    from .pipeline import read_articles_for_extract, run_extract
+
+    inputs = _existing(paths)
+    for out in outs:
+        if Path(out).suffix.lower() not in (".csv", ".parquet"):
+            _fail(f"--out {out}: unknown format", "give a file ending in .csv or .parquet", EXIT_USAGE)
+    articles, problems = read_articles_for_extract(inputs, progress=_progress(progress))
+    _report_problems(problems)
+    try:
+        n_articles, n_figures = run_extract(articles, problems, [Path(o) for o in outs],
+                                            Path(rejects_out) if rejects_out else None,
+                                            rules_dir=rules_dir, default_country=default_country,
+                                            progress=_progress(progress))
+    except Exception as exc:  # validation or write failure: say so plainly
+        _fail(str(exc), "this is a bug or a broken rules file; the message names the broken row")
+    click.echo(f"extracted {n_figures} figures from {n_articles} articles "
+               f"({sum(1 for p in problems if p.level != 'warning')} rejected) -> {', '.join(outs)}", err=True)
+
+
+@main.command()
+@click.argument("figures", type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Hand-annotated gold CSV (tests/gold/gold.csv).")
+@click.option("--metrics", "metrics_out", type=click.Path(dir_okay=False),
+              help="Write scores as JSON here (a DVC metrics file).")
+@click.option("--errors", "errors_out", type=click.Path(dir_okay=False),
+              help="Write misses and false alarms as CSV here.")
+def evaluate(figures: str, gold: str, metrics_out: str | None, errors_out: str | None) -> None:
+    """Score extracted figures against hand-made gold.
+
+    Detection precision, recall and F1 (rows matched inside one article on
+    the value, or on the vague words), then per-field agreement on matched
+    rows: metric, qualifier, population, location, as_of, attributed_to.
+    """
+    from .evaluate import evaluate_files
+
+    scores = evaluate_files(Path(figures), Path(gold),
+                            Path(metrics_out) if metrics_out else None,
+                            Path(errors_out) if errors_out else None)
+    det = scores["detection"]
+    click.echo(f"detection: precision {det['precision']:.3f}  recall {det['recall']:.3f}  f1 {det['f1']:.3f}")
+    for name, value in scores["agreement"].items():
+        click.echo(f"{name:>14}: {value:.3f}")
+
+
+@main.command()
+@click.option("--renderer", type=click.Choice(["auto", "quarto", "fallback"]), default="auto", show_default=True,
+              help="auto uses Quarto when `quarto` is on PATH, else the pandoc+Typst fallback.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["html", "pdf"]),
+              help="Formats to render (default: both).")
+def report(renderer: str, formats: tuple[str, ...]) -> None:
+    """Render reports/report.html and reports/report.pdf from the analyses."""
+    from .report import render_report
+
+    try:
+        used, outputs = render_report(renderer=renderer, formats=formats or ("html", "pdf"))
+    except Exception as exc:
+        _fail(f"report rendering failed: {exc}",
+              "run `dvc repro` so the analyses exist; for Quarto problems try --renderer fallback")
+    click.echo(f"renderer: {used}")
+    for path in outputs:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("table", type=click.Choice(["articles", "figures", "problems", "series"]), required=False)
+def dictionary(table: str | None) -> None:
+    """Print the data dictionary of the published tables (Markdown)."""
+    from .tables import TABLES, dictionary_markdown
+
+    for name in ([table] if table else list(TABLES)):
+        click.echo(f"## {name}\n\n{dictionary_markdown(name)}\n")
+
+
+if __name__ == "__main__":
+    main()

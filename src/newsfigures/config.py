@@ -1,0 +1,72 @@
+"""Paths and parameters: the one place that knows where things live.
+
+Every stage, notebook and test asks this module for a path instead of
+spelling it out, so moving a folder is a one-line change.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RULES_DIR = PACKAGE_DIR / "rules"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+KERNEL_NAME = "newsfigures"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder upwards holding ``dvc.yaml`` (or $NEWSFIGURES_ROOT).
+
+    Notebooks run with their own folder as working directory (JupyterLab,
+    papermill, Quarto), so paths are resolved from the project root instead.
+    """
+    env = os.environ.get("NEWSFIGURES_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "dvc.yaml").exists() and (folder / "params.yaml").exists():
+            return folder
+    return here
+
+
+class Paths:
+    """The project's folders and pipeline files, relative to one root."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or project_root()).resolve()
+        self.raw = self.root / "data" / "raw"
+        self.processed = self.root / "data" / "processed"
+        self.notebooks = self.root / "notebooks"
+        self.reports = self.root / "reports"
+        self.params_file = self.root / "params.yaml"
+        self.manifest = self.raw / "articles.csv"
+        self.articles = self.processed / "articles.parquet"
+        self.article_rejects = self.processed / "article_rejects.csv"
+        self.figures = self.processed / "figures.parquet"
+        self.figures_csv = self.processed / "figures.csv"
+        self.figure_rejects = self.processed / "figure_rejects.csv"
+        self.analyses = self.processed / "analyses"
+        self.executed = self.reports / "notebooks"
+
+    def analysis_dir(self, name: str) -> Path:
+        return self.analyses / name
+
+
+def load_params(root: Path | None = None) -> dict[str, Any]:
+    """``params.yaml`` as a dict (empty when the file is absent)."""
+    path = Paths(root).params_file
+    if not path.exists():
+        return {}
+    return _read_yaml(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _read_yaml(path: str, _mtime: int) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}

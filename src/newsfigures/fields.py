@@ -1,0 +1,509 @@
+"""Read a figure's fields from the words around its number.
+
+Each function looks at one sentence and one number and answers one question:
+which metric, who is counted, where, as of when, who said it, at what rate.
+They read only the rules' vocabularies, so their behaviour is tuned in YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .numbers import Mention
+from .places import Gazetteer, PlaceMention
+from .rules import Rules
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
+HARD_BOUNDARY = re.compile(r";|\bbut\b|\balthough\b|\bthough\b|\bwhile\b|\bwhereas\b|\bhowever\b|\bmeanwhile\b"
+                           r"|,\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+", re.I)
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass
+class NounPhrase:
+    end: int                 # where the phrase after the number ends
+    head: str | None         # the people or metric noun, lower case
+    population: str | None
+    is_people: bool
+    is_thing: bool
+    unknown: bool = False
+
+
+def words_after(sentence: str, pos: int, limit: int = 8) -> list[tuple[str, int, int]]:
+    out = []
+    for match in _WORD.finditer(sentence, pos):
+        out.append((match.group(0), match.start(), match.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def words_before(sentence: str, pos: int, limit: int = 8) -> list[tuple[str, int, int]]:
+    matches = list(_WORD.finditer(sentence, max(0, pos - 200), pos))
+    return [(m.group(0), m.start(), m.end()) for m in matches[-limit:]]
+
+
+def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
+    """The words after a number, up to its head noun: '26 … checkpoints', '400 people'."""
+    pos = mention.end
+    steps = 0
+    end = pos
+    words = words_after(sentence, pos, limit=14)
+    k = 0
+    depth = 0
+    while k < len(words):
+        token, _, w_end = words[k]
+        low = token.lower().strip(".")
+        k += 1
+        if token == "(":
+            depth += 1
+            continue
+        if token == ")":
+            depth = max(0, depth - 1)
+            continue
+        if depth or token in ("'", "’", "‘", '"', "”", "“"):
+            end = w_end
+            continue
+        if low in rules.populations and not (low in rules.metric_nouns and low not in ("victims", "victim") and steps > 0 and low not in ("refugees", "evacuees", "survivors", "prisoners")):
+            head, population, end = low, rules.populations[low], w_end
+            # "troops and civilians": a mixed group.
+            if k + 1 < len(words) and words[k][0].lower() in ("and", "or", "&"):
+                j = k + 1
+                if j < len(words) and words[j][0].lower() in ("their", "his", "her", "other"):
+                    j += 1
+                other = words[j][0].lower() if j < len(words) else ""
+                if other in rules.populations and rules.populations[other] != population:
+                    population = _group(population, rules.populations[other], rules)
+                    end = words[j][2]
+            return NounPhrase(end, head, population, True, False)
+        if low in rules.thing_nouns or low in rules.unit_words:
+            return NounPhrase(w_end, low, None, False, True)
+        if low in rules.bare_followers and low not in rules.np_fillers:
+            return NounPhrase(pos, None, None, False, False)
+        if low in rules.np_fillers or token[:1].isupper() or "-" in token:
+            steps += 1
+            end = w_end
+            if steps > 5:
+                break
+            continue
+        if not token[:1].isalpha():
+            return NounPhrase(pos, None, None, False, False)
+        # An unknown word heads the phrase: probably a count of something else.
+        return NounPhrase(w_end, low, None, False, False, unknown=True)
+    return NounPhrase(pos, None, None, False, False)
+
+
+def _group(a: str, b: str, rules: Rules) -> str:
+    for name, members in rules.population_groups.items():
+        if a in members and b in members:
+            return name
+    return "people"
+
+
+def _span_end(sentence: str, start: int, stop: int) -> int:
+    match = HARD_BOUNDARY.search(sentence, start, stop)
+    return match.start() if match else stop
+
+
+def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int] | None:
+    best: tuple[int, int, str] | None = None
+    for metric, pattern in rules.metric_cues:
+        for match in pattern.finditer(text):
+            key = (-match.end() if reverse else match.start(), -(match.end() - match.start()))
+            if best is None or key < best[:2]:
+                best = (key[0], key[1], metric)
+    if best is None:
+        return None
+    return best[2], abs(best[0])
+
+
+def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -> str | None:
+    """A cue ending right before the number ('killing dozens'), or None."""
+    before = [w for w in words_before(sentence, mention.start, limit=3) if w[1] >= prev_end]
+    cut = max((i for i, w in enumerate(before) if not w[0][:1].isalnum()), default=-1)
+    near = before[cut + 1:]
+    if not near:
+        return None
+    text = sentence[near[0][1]:mention.start].rstrip()
+    best = None
+    for metric, pattern in rules.metric_cues:
+        for match in pattern.finditer(text):
+            if match.end() == len(text) and (best is None or match.start() < best[0]):
+                best = (match.start(), metric)
+    return best[1] if best else None
+
+
+def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, next_start: int,
+               rules: Rules) -> str | None:
+    """The metric from cue words in the clause that governs the number."""
+    if np.head and np.head in rules.metric_nouns:
+        return rules.metric_nouns[np.head]
+    # A verb right before the number: "killed at least 600", "sheltering some 400".
+    cue = adjacent_cue(sentence, mention, prev_end, rules)
+    if cue:
+        return cue
+    # The predicate after the phrase: "… people have been killed".
+    stop = _span_end(sentence, np.end, next_start)
+    window = words_after(sentence, np.end, limit=16)
+    limit = min([stop] + [w[2] for w in window[-1:]]) if window else stop
+    cue = _first_cue(sentence[np.end:limit], rules)
+    if cue:
+        return cue[0]
+    # Further back in the same clause: "… has killed over 1,200 civilians".
+    clause_start = prev_end
+    for match in HARD_BOUNDARY.finditer(sentence, prev_end, mention.start):
+        clause_start = match.end()
+    back = words_before(sentence, mention.start, limit=12)
+    back = [w for w in back if w[1] >= clause_start]
+    if back:
+        cue = _first_cue(sentence[back[0][1]:mention.start], rules, reverse=True)
+        if cue:
+            return cue[0]
+    return None
+
+
+def is_population_figure(sentence: str, mention: Mention, np: NounPhrase, rules: Rules) -> bool:
+    """'a city of 400,000', 'the 430,000 who live there': a place's population."""
+    window = sentence[max(0, mention.start - 40):min(len(sentence), np.end + 30)].lower()
+    return any(re.search(rf"\b{re.escape(cue)}\b", window) for cue in rules.population_cues)
+
+
+_RATE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)
+
+
+def rate_for(sentence: str, np: NounPhrase) -> str | None:
+    match = _RATE.match(sentence[np.end:np.end + 60])
+    if not match:
+        return None
+    unit = (match.group(2) or "day").lower()
+    return f"per_{unit}"
+
+
+# --------------------------------------------------------------------------
+# Location
+
+
+_CLAUSE_CUT = re.compile(r";|\bbut\b|\balthough\b|\bwhile\b|\bwhereas\b|\bas\b|\bwhere\b|\bwhich\b|\bwith\b|\s[-–—]\s", re.I)
+
+
+def hard_segment(sentence: str, start: int) -> tuple[int, int]:
+    """The stretch between hard boundaries (';', 'but', 'while', …) holding ``start``."""
+    left, right = 0, len(sentence)
+    for match in HARD_BOUNDARY.finditer(sentence):
+        if match.end() <= start:
+            left = match.end()
+        elif match.start() >= start:
+            right = match.start()
+            break
+    return left, right
+
+
+def clause_span(sentence: str, start: int, end: int, prev_end: int, next_start: int) -> tuple[int, int]:
+    """The stretch of the sentence that belongs to the number at start:end."""
+    left = prev_end
+    for match in _CLAUSE_CUT.finditer(sentence, prev_end, start):
+        left = match.start()
+    right_match = _CLAUSE_CUT.search(sentence, end, next_start)
+    right = right_match.start() if right_match else next_start
+    return left, right
+
+
+def location_for(sentence: str, mention: Mention, metric: str, places: list[PlaceMention],
+                 gazetteer: Gazetteer, default_country: str | None, clause: tuple[int, int],
+                 others: list[tuple[int, int]], context: str | None,
+                 context_city: str | None = None) -> str | None:
+    """The place a figure is about (ANNOTATION.md: location).
+
+    In order: a place introduced by a preposition in the figure's own clause;
+    any place in its clause; "the city" / "the plant" in its clause, read as
+    the last city the article named; a place in the sentence that no other
+    figure's clause claims (cities before countries); the last place the
+    article named (when this sentence names none); the crisis's country.
+    """
+    if metric == "fled_abroad":
+        destinations = []
+        for place in places:
+            if place.kind != "country" or place.name == default_country:
+                continue
+            lead = sentence[max(0, place.start - 25):place.start].lower()
+            if re.search(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$", lead):
+                destinations.append(place)
+        if destinations:
+            return min(destinations, key=lambda p: (p.start < mention.start, abs(p.start - mention.start))).name
+        for place in places:
+            if place.kind == "country" and place.start > mention.start and not _is_actor(sentence, place):
+                return place.name
+        return default_country
+
+    def locative(place: PlaceMention) -> bool:
+        lead = sentence[max(0, place.start - 16):place.start].lower().split()
+        return bool(lead) and lead[-1] in gazetteer.locative
+
+    def rank(place: PlaceMention) -> tuple:
+        return (0 if locative(place) else 1, 0 if place.kind != "country" else 1,
+                abs(place.start - mention.start))
+
+    named = places
+    places = [p for p in places if not p.modifier]
+    usable = [p for p in places if (not p.possessive and not _is_actor(sentence, p)) or locative(p)]
+    if metric == "deported":
+        # People are deported *from* a place: the destination is not the location.
+        usable = [p for p in usable if not re.search(
+            r"\b(?:to|into|onto)\s+(?:the\s+)?$" if p.start < mention.start else r"\b(?:to|into|onto|in)\s+(?:the\s+)?$",
+            sentence[max(0, p.start - 12):p.start], re.I)]
+    own = [p for p in usable if clause[0] <= p.start < clause[1]]
+    if own:
+        return min(own, key=rank).name
+    if re.match(r"\s*(?:where|in which|inside which)\b", sentence[clause[0]:clause[1]], re.I):
+        antecedent = [p for p in usable if p.start < clause[0]]
+        if antecedent:
+            return antecedent[-1].name           # "... the Azovstal plant, where thousands ..."
+    anaphor = _ANAPHORA.search(sentence, clause[0], clause[1])
+    if anaphor:
+        # "the city": the nearest city named before it in this sentence, else the article's last.
+        near = [p for p in named if p.kind != "country" and p.end <= anaphor.start]
+        if near or context_city:
+            return near[-1].name if near else context_city
+    free = [p for p in usable if not any(a <= p.start < b for a, b in others)]
+    if free:
+        return min(free, key=rank).name
+    earlier = [p for p in usable if p.end <= mention.start]
+    if earlier and not any(p.start > mention.start for p in usable):
+        return earlier[-1].name                  # "... at Azovstal, although about 100 were evacuated"
+    if metric in COUNTRY_LEVEL:
+        return default_country
+    if not usable and (context_city or context):
+        return context_city or context
+    return default_country
+
+
+# Metrics usually counted for a whole country when no place is named.
+COUNTRY_LEVEL = {"displaced", "fled_abroad"}
+
+# "the besieged city", "the port city", "the plant": the place last named.
+_ANAPHORA = re.compile(r"\bthe\s+(?:[a-z-]+\s+){0,2}(?:city|town|port|plant|steelworks|village)\b", re.I)
+
+_ACTOR_VERB = re.compile(
+    r"^\s+(?:is|was|has|had|have|says|said|will|would|could|can|may|might|did|does|claims|denies|shells|"
+    r"launched|launches|attacks|bombs|continues|insists|wants|appears|seems|[a-z]+ed)\b")
+
+
+def _is_actor(sentence: str, place: PlaceMention) -> bool:
+    """'Russia shells Kyiv', 'Russia says': a country acting, not a place."""
+    return place.kind == "country" and bool(_ACTOR_VERB.match(sentence[place.end:place.end + 20]))
+
+
+def context_place(places: list[PlaceMention], gazetteer: Gazetteer, sentence: str,
+                  cities_only: bool = False) -> str | None:
+    """The place a sentence leaves the reader in: its last place named after a preposition, or city."""
+    chosen = None
+    for place in places:
+        if place.modifier:
+            continue
+        if cities_only and place.kind == "country":
+            continue
+        lead = sentence[max(0, place.start - 16):place.start].lower().split()
+        if _is_actor(sentence, place):
+            continue
+        if (lead and lead[-1] in gazetteer.locative) or (place.kind != "country" and not place.possessive):
+            chosen = place.name
+    return chosen
+
+
+# --------------------------------------------------------------------------
+# Dates
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
+_MONTH_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_DATE_RE = re.compile(
+    rf"\b(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+    rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
+    r"|\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
+    r"|\b(?P<rel>today|tonight|this morning|this afternoon|this evening|overnight|yesterday|last night)\b",
+    re.I,
+)
+
+
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    value: date
+    as_of: bool          # written "as of …"
+    since: bool          # the start of a period: "since Feb. 24"
+
+
+def _month_number(text: str) -> int:
+    key = text.lower().rstrip(".")
+    return _MONTHS.get(key) or _MONTH_ABBR.get(key[:4] if key.startswith("sept") else key[:3], 0)
+
+
+def find_dates(sentence: str, published: date | None) -> list[DateMention]:
+    """Dates a sentence states, resolved against the publication date."""
+    if published is None:
+        return []
+    found: list[DateMention] = []
+    for match in _DATE_RE.finditer(sentence):
+        value: date | None = None
+        if match.group("md") or match.group("dm"):
+            month = _month_number(match.group("m1") or match.group("m2"))
+            day = int(match.group("d1") or match.group("d2"))
+            try:
+                value = date(published.year, month, day)
+            except ValueError:
+                continue
+            if value > published + timedelta(days=7):
+                try:
+                    value = date(published.year - 1, month, day)
+                except ValueError:
+                    continue
+        elif match.group("wd"):
+            target = WEEKDAYS.index(match.group("wd").lower())
+            back = (published.weekday() - target) % 7
+            value = published - timedelta(days=back)
+            if re.match(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", sentence[match.end():], re.I):
+                continue
+        else:
+            rel = match.group("rel").lower()
+            value = published - timedelta(days=1) if rel in ("yesterday", "last night") else published
+        lead = sentence[max(0, match.start() - 60):match.start()].lower()
+        as_of = bool(re.search(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$", lead))
+        since = bool(re.search(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$", lead)) and not as_of
+        if value > published:
+            continue
+        found.append(DateMention(match.start(), match.end(), value, as_of, since))
+    return found
+
+
+def as_of_for(mention: Mention, dates: list[DateMention], prev_end: int, next_start: int) -> str | None:
+    usable = [d for d in dates if not d.since]
+    if not usable:
+        return None
+    marked = [d for d in usable if d.as_of]
+    pool = marked or usable
+    own = [d for d in pool if prev_end <= d.start < next_start]
+    pool = own or pool
+    best = min(pool, key=lambda d: abs(d.start - mention.start))
+    return best.value.isoformat()
+
+
+# --------------------------------------------------------------------------
+# Attribution
+
+
+_TIME_TAIL = re.compile(
+    r"(?:\s+(?:on|late on|early on|late|early|last|this|earlier|later|now|also|today|yesterday|tonight|"
+    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|morning|evening|afternoon|night|"
+    r"week|month|has|have|had|previously|again|then|repeatedly|separately|publicly))+$", re.I)
+_SPEECH_CUT = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
+_CLAUSE_START = re.compile(r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|\bthat\b|\band\b|\bbut\b|\bas\b|\bwhere\b|\bwhen\b|\bwhile\b|\bafter\b|\bwith\b|\bwhich\b|\bbecause\b)", re.I)
+
+
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
+
+
+@dataclass
+class Source:
+    start: int
+    name: str
+    pronoun: bool = False     # "he said": the name comes from an earlier sentence
+
+
+def _clean_source(text: str, rules: Rules) -> str | None:
+    text = text.strip(" ,'\"“”‘’()")
+    text = _TIME_TAIL.sub("", text).strip(" ,")
+    text = _SPEECH_CUT.sub("", text).strip(" ,")
+    words = text.split()
+    while words and words[0].lower() in rules.attr_strip:
+        words = words[1:]
+    if not words or len(words) > 9:
+        return None
+    if any(w.lower().strip(".,'’") in rules.first_person for w in words):
+        return None
+    name = " ".join(words)
+    if not any(ch.isalpha() for ch in name):
+        return None
+    return re.sub(r"['’]s?$", "", name) if name.endswith(("'", "’")) else name
+
+
+def find_sources(sentence: str, rules: Rules) -> list[Source]:
+    """Who the sentence says is speaking, at the position of the speech verb."""
+    sources: list[Source] = []
+    for match in re.finditer(r"\baccording to\s+([^,.;:()]+)", sentence, re.I):
+        name = _clean_source(re.split(r"\s+(?:since|as|who|which|that|on|in|there)\s+", match.group(1))[0], rules)
+        if name and name.lower() not in rules.pronouns:
+            sources.append(Source(match.start(), name))
+    for match in re.finditer(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", sentence, re.I):
+        name = _clean_source(match.group(1), rules)
+        if name and name.lower() not in rules.pronouns:
+            sources.append(Source(match.start(), name))
+    for match in re.finditer(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", sentence, re.I):
+        name = _clean_source(match.group(1), rules)
+        if name and name.lower() not in rules.pronouns:
+            sources.append(Source(match.start(), name))
+    for match in re.finditer(r"[A-Za-z]+", sentence):
+        verb = match.group(0).lower()
+        if verb not in rules.speech_verbs or verb in ("according", "showed", "show", "shows", "citing", "cited"):
+            continue
+        head = sentence[:match.start()]
+        prev = re.search(r"([\w’']+)\W*$", head)
+        if prev and prev.group(1).lower() in rules.noun_markers:
+            continue                                   # "amid reports", "the initial estimate"
+        trimmed = _TIME_TAIL.sub("", head.rstrip())
+        cuts = [0] + [b.end() for b in _CLAUSE_START.finditer(trimmed)]
+        segments = [trimmed[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:] + [len(trimmed)])]
+        # Read back over empty pieces and asides: "X, citing the ministry, said".
+        k = len(segments) - 1
+        while k > 0 and (not segments[k] or segments[k].lower().startswith(("citing", "quoting"))):
+            k -= 1
+        subject = segments[k] if segments else ""
+        # "Nick Osychenko, the CEO of a TV station, said": the name, not the role.
+        if k > 0 and re.match(r"(?:the|a|an)\s", subject, re.I) and _PROPER_NAME.fullmatch(segments[k - 1]):
+            subject = segments[k - 1]
+        post = re.search(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", subject, re.I)
+        if post:
+            subject = post.group(1)
+        name = _clean_source(subject, rules)
+        if name and name.lower() in rules.pronouns:
+            if name.lower() in ("he", "she", "they"):
+                sources.append(Source(match.start(), name, pronoun=True))
+            continue
+        if name is None and re.search(r"[,'’\"”]\s*$", head):
+            # Inverted: "…, said Hamilton, a fellow at …"
+            after = re.match(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)", sentence[match.end():])
+            if after and not re.search(r"\bthat\b", after.group(1)):
+                name = _clean_source(after.group(1), rules)
+                if name and name.lower() in rules.pronouns:
+                    name = None
+        if name:
+            sources.append(Source(match.start(), name))
+    sources.sort(key=lambda s: s.start)
+    return sources
+
+
+def attribution_for(mention: Mention, sources: list[Source], others: list[int],
+                    sentence: str = "") -> Source | None:
+    """The speaker nearest before the number, else the nearest after it.
+
+    A speaker after the number is not this figure's when it stands before
+    another figure (it introduces that one: "... and officials claim 1,000").
+    "amid fears", "amid reports" start a new, unattributed claim.
+    """
+    before = [s for s in sources if s.start < mention.start]
+    if before:
+        source = before[-1]
+        if re.search(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", sentence[source.start:mention.start], re.I):
+            return None
+        return source
+    for source in sources:
+        if source.start >= mention.start:
+            if any(o > source.start for o in others):
+                return None
+            return source
+    return None

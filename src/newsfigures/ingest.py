@@ -1,0 +1,503 @@
+"""Read a folder of articles into one clean record per article.
+
+Formats: ``.txt``, ``.md`` (both with optional YAML front matter), ``.html`` /
+``.htm`` (visible text only) and ``.jsonl`` (one article per line).
+Metadata comes from an ``articles.csv`` manifest beside the files, from front
+matter, or from HTML ``<meta>`` tags, in that order of precedence.
+
+Nothing is dropped silently: every file that cannot be read, and every
+manifest row that cannot be used, becomes a :class:`Problem` with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl"}
+MANIFEST_NAME = "articles.csv"
+MANIFEST_COLUMNS = ("file", "publisher", "published", "url", "title")
+# Text fields a JSONL record may carry its body in, most specific first.
+JSONL_TEXT_KEYS = ("text", "body", "content", "article")
+
+
+@dataclass
+class Article:
+    """One article as read: ``text`` is what every character offset refers to."""
+
+    id: str
+    file: str
+    text: str
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    url: str | None = None
+    encoding: str = "utf-8"
+    format: str = "txt"
+    content_hash: str = ""
+    n_chars: int = 0
+
+    def __post_init__(self) -> None:
+        self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        self.n_chars = len(self.text)
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Problem:
+    """A file or manifest row that could not be used, and why."""
+
+    file: str
+    reason: str
+    level: str = "error"  # "error": article rejected; "warning": kept, field dropped
+    fix: str = ""
+
+    def as_row(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        tail = f" Fix: {self.fix}" if self.fix else ""
+        return f"{self.level}: {self.file}: {self.reason}.{tail}"
+
+
+@dataclass
+class IngestResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class ArticleError(ValueError):
+    """Raised by a reader when a file cannot become an article."""
+
+    def __init__(self, reason: str, fix: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fix = fix
+
+
+# --------------------------------------------------------------------------
+# Decoding and cleaning
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Bytes to text: UTF-8 (with or without BOM), else Windows-1252.
+
+    Binary files (NUL bytes or mostly control characters) are refused rather
+    than turned into noise that the extractor would mine for numbers.
+    """
+    if not raw.strip():
+        raise ArticleError("the file is empty", "delete it or add the article text")
+    sample = raw[:8192]
+    if b"\x00" in sample:
+        raise ArticleError("the file is binary, not text", "convert it to .txt, .md or .html")
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if controls > len(sample) * 0.05:
+        raise ArticleError("the file is binary, not text", "convert it to .txt, .md or .html")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """YAML front matter (``---`` fenced, at the very top) and the body."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        raise ArticleError(
+            f"its YAML front matter is malformed ({str(exc).splitlines()[0]})",
+            "fix the YAML between the two '---' lines",
+        ) from exc
+    if not isinstance(meta, dict):
+        return {}, text
+    return {str(k).lower(): v for k, v in meta.items()}, text[match.end():]
+
+
+# --------------------------------------------------------------------------
+# HTML
+
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer",
+              "aside", "form", "svg", "iframe", "button", "select", "head"}
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+               "section", "article", "blockquote", "figcaption", "figure", "tr", "table",
+               "pre", "hr", "dd", "dt", "main", "caption", "title"}
+
+
+class _TextExtractor(HTMLParser):
+    """Visible article text plus the metadata HTML pages usually carry."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.meta: dict[str, str] = {}
+        self._in_title = False
+        self.title_parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            attr = {k.lower(): (v or "") for k, v in attrs}
+            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
+            if key and attr.get("content"):
+                self.meta.setdefault(key, attr["content"].strip())
+            return
+        if tag == "title":
+            self._in_title = True
+        if tag in _SKIP_TAGS:
+            self.skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            self.handle_starttag(tag, attrs)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in _SKIP_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title_parts.append(data)
+            return
+        if self.skip_depth == 0:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, dict[str, str]]:
+    """Visible text of an HTML page (no scripts, styles or navigation) and its meta tags."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    paragraphs: list[str] = []
+    for line in lines:
+        if line:
+            paragraphs.append(line)
+    meta = dict(parser.meta)
+    title = " ".join("".join(parser.title_parts).split())
+    if title:
+        meta.setdefault("title", title)
+    return "\n\n".join(paragraphs) + ("\n" if paragraphs else ""), meta
+
+
+def _html_metadata(meta: dict[str, str]) -> dict[str, str]:
+    picks = {
+        "title": ("og:title", "twitter:title", "title"),
+        "publisher": ("og:site_name", "publisher", "article:publisher"),
+        "published": ("article:published_time", "datepublished", "pubdate", "date",
+                      "dc.date", "og:published_time"),
+        "url": ("og:url", "url"),
+    }
+    found: dict[str, str] = {}
+    for name, keys in picks.items():
+        for key in keys:
+            if meta.get(key):
+                found[name] = meta[key]
+                break
+    return found
+
+
+# --------------------------------------------------------------------------
+# Dates
+
+
+def normalise_date(value: object) -> str | None:
+    """An ISO date (YYYY-MM-DD) from a manifest or front-matter value, or None.
+
+    Raises ArticleError for a value that is present but cannot be a date, so
+    the caller can report it instead of guessing.
+    """
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    text = str(value).strip()
+    if not text or text.lower() in {"nan", "none", "null", "unknown"}:
+        return None
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError as exc:
+            raise ArticleError(f"published date {text!r} is not a real date",
+                               "write it as YYYY-MM-DD") from exc
+    import dateparser  # slow to import: only for unusual formats
+
+    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"},
+                              languages=["en"])
+    if parsed is None:
+        raise ArticleError(f"published date {text!r} is not a date it can read",
+                           "write it as YYYY-MM-DD")
+    return parsed.date().isoformat()
+
+
+# --------------------------------------------------------------------------
+# Manifest
+
+
+@dataclass
+class ManifestRow:
+    file: str
+    fields: dict[str, str]
+    line: int
+
+
+def read_manifest(folder: Path, problems: list[Problem]) -> dict[Path, ManifestRow]:
+    """``articles.csv`` in ``folder``, keyed by resolved file path.
+
+    Rows naming a missing file, or a file outside ``folder``, are reported.
+    """
+    path = folder / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    rows: dict[Path, ManifestRow] = {}
+    text, _ = decode(path.read_bytes())
+    reader = csv.DictReader(io.StringIO(normalise_newlines(text)))
+    if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
+        problems.append(Problem(str(path), "the manifest has no 'file' column",
+                                fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
+        return {}
+    root = folder.resolve()
+    for number, raw in enumerate(reader, start=2):
+        record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        name = record.get("file", "")
+        where = f"{path}:{number}"
+        if not name:
+            problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
+            continue
+        target = (folder / name).resolve()
+        if root != target and root not in target.parents:
+            problems.append(Problem(where, f"manifest row points outside the input folder: {name}",
+                                    fix="move the file into the folder or correct the path"))
+            continue
+        if not target.is_file():
+            problems.append(Problem(where, f"manifest row points at a missing file: {name}",
+                                    fix="add the file or delete the row"))
+            continue
+        rows[target] = ManifestRow(name, record, number)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Readers
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")
+    return slug or "article"
+
+
+def _meta_value(meta: dict, *keys: str) -> str | None:
+    for key in keys:
+        value = meta.get(key)
+        if value not in (None, ""):
+            return str(value).strip() if not isinstance(value, date) else value.isoformat()
+    return None
+
+
+def _guess_title(text: str) -> str | None:
+    for line in text.split("\n"):
+        line = line.strip()
+        if line:
+            return line[:300]
+    return None
+
+
+def read_file(path: Path, rel: str) -> Iterator[Article]:
+    """Articles in one file (several for JSONL). Raises ArticleError for unusable files."""
+    suffix = path.suffix.lower()
+    text, encoding = decode(path.read_bytes())
+    text = normalise_newlines(text)
+    if suffix == ".jsonl":
+        yield from _read_jsonl(text, rel, encoding)
+        return
+    meta: dict = {}
+    fmt = "md" if suffix in {".md", ".markdown"} else suffix.lstrip(".")
+    if suffix in {".html", ".htm"}:
+        text, html_meta = html_to_text(text)
+        meta = _html_metadata(html_meta)
+        fmt = "html"
+    else:
+        meta, text = split_front_matter(text)
+    if not text.strip():
+        raise ArticleError("the file has no article text", "add the article text")
+    yield _make_article(rel, text, meta, encoding, fmt)
+
+
+def _make_article(rel: str, text: str, meta: dict, encoding: str, fmt: str,
+                  ident: str | None = None) -> Article:
+    published = normalise_date(meta.get("published") or meta.get("date"))
+    return Article(
+        id=ident or _slug(rel.rsplit(".", 1)[0]),
+        file=rel,
+        text=text,
+        title=_meta_value(meta, "title", "headline") or _guess_title(text),
+        publisher=_meta_value(meta, "publisher", "source", "site"),
+        published=published,
+        published_source=_meta_value(meta, "published_source") or ("metadata" if published else None),
+        url=_meta_value(meta, "url", "link"),
+        encoding=encoding,
+        format=fmt,
+    )
+
+
+def _read_jsonl(text: str, rel: str, encoding: str) -> Iterator[Article]:
+    stem = _slug(rel.rsplit(".", 1)[0])
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{rel}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _LineProblem(where, f"line is not valid JSON ({exc.msg})")  # type: ignore[misc]
+            continue
+        if not isinstance(record, dict):
+            yield _LineProblem(where, "line is not a JSON object")  # type: ignore[misc]
+            continue
+        meta = {str(k).lower(): v for k, v in record.items()}
+        body = next((meta[k] for k in JSONL_TEXT_KEYS if isinstance(meta.get(k), str)), None)
+        if not body or not body.strip():
+            yield _LineProblem(where, f"record has no text in any of {', '.join(JSONL_TEXT_KEYS)}")  # type: ignore[misc]
+            continue
+        try:
+            yield _make_article(where, normalise_newlines(body), meta, encoding, "jsonl",
+                                ident=_slug(str(meta.get("id") or f"{stem}-L{number}")))
+        except ArticleError as exc:
+            yield _LineProblem(where, exc.reason, exc.fix)  # type: ignore[misc]
+
+
+@dataclass
+class _LineProblem:
+    """A JSONL line that failed; yielded in-band so the other lines still count."""
+
+    where: str
+    reason: str
+    fix: str = "correct or remove that line"
+
+
+# --------------------------------------------------------------------------
+# Folders
+
+
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, base folder) for every article file under the given paths, sorted."""
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for path in sorted(given.rglob("*")):
+                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
+                    yield path, given
+        else:
+            yield given, given.parent
+
+
+def ingest(paths: Iterable[Path], progress: bool | None = None) -> IngestResult:
+    """Read every article under ``paths``; collect problems instead of stopping."""
+    from tqdm import tqdm
+
+    result = IngestResult()
+    manifests: dict[Path, dict[Path, ManifestRow]] = {}
+    seen_hashes: dict[str, str] = {}
+    used_ids: set[str] = set()
+    files = list(discover(paths))
+    for path, base in tqdm(files, desc="ingest", unit="file", disable=_quiet(progress)):
+        base_key = base.resolve()
+        if base_key not in manifests:
+            manifests[base_key] = read_manifest(base, result.problems)
+        rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        if not path.exists():
+            result.problems.append(Problem(str(path), "no such file", fix="check the path"))
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            result.problems.append(Problem(rel, f"unsupported file type {path.suffix or '(none)'}",
+                                           fix="use .txt, .md, .html or .jsonl"))
+            continue
+        try:
+            articles = list(read_file(path, rel))
+        except ArticleError as exc:
+            result.problems.append(Problem(rel, exc.reason, fix=exc.fix))
+            continue
+        except OSError as exc:
+            result.problems.append(Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions"))
+            continue
+        row = manifests[base_key].get(path.resolve())
+        for article in articles:
+            if isinstance(article, _LineProblem):
+                result.problems.append(Problem(article.where, article.reason, fix=article.fix))
+                continue
+            if row is not None:
+                _apply_manifest(article, row, result.problems)
+            if article.content_hash in seen_hashes:
+                result.problems.append(Problem(
+                    article.file, f"duplicate of {seen_hashes[article.content_hash]} (same text)",
+                    level="duplicate", fix="remove one copy, or ignore: only the first is used"))
+                continue
+            seen_hashes[article.content_hash] = article.file
+            base_id, n = article.id, 2
+            while article.id in used_ids:
+                article.id = f"{base_id}-{n}"
+                n += 1
+            used_ids.add(article.id)
+            result.articles.append(article)
+    return result
+
+
+def _apply_manifest(article: Article, row: ManifestRow, problems: list[Problem]) -> None:
+    """Manifest values win over front matter; a bad date is dropped and reported."""
+    fields = row.fields
+    for name in ("title", "publisher", "url"):
+        if fields.get(name):
+            setattr(article, name, fields[name])
+    if fields.get("published"):
+        try:
+            article.published = normalise_date(fields["published"])
+            article.published_source = fields.get("published_source") or "manifest"
+        except ArticleError as exc:
+            problems.append(Problem(f"{row.file} (manifest line {row.line})", exc.reason,
+                                    level="warning", fix=exc.fix))
+    elif fields.get("published_source") and not article.published:
+        article.published_source = fields["published_source"]
+
+
+def _quiet(progress: bool | None) -> bool | None:
+    """tqdm's ``disable``: None lets tqdm go quiet when stderr is not a terminal."""
+    if progress is None:
+        return None
+    return not progress

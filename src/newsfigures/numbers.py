@@ -1,0 +1,271 @@
+"""Find numbers in a sentence and read their value, bounds and qualifier.
+
+This module answers "what number is written here?" and throws out what can
+never be a count (years, dates, ages, times, units, money, codes, phone and
+account numbers). Whether a number counts *people* is decided later, by
+:mod:`newsfigures.extract`, from the words around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .rules import Rules
+
+DIGITS = re.compile(
+    r"(?<![\w.,/:£$€#+])"                       # not glued to a word, decimal, date or code
+    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?"     # 1,459 | 400 | 3.4
+    r"(?![\d]|,\d|\.\d)"
+)
+_SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
+_WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
+_WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
+_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
+_PLUS_AFTER = re.compile(r"^-?plus\b|^\+", re.I)
+_OR_MORE = re.compile(r"^\s+or (?:more|so)\b", re.I)
+
+
+@dataclass
+class Mention:
+    """A number in a sentence. Offsets are relative to the sentence text."""
+
+    start: int          # start of the surface, qualifier included
+    end: int
+    num_start: int      # start of the number itself
+    value: int | None
+    value_low: int | None
+    value_high: int | None
+    qualifier: str
+    kind: str           # digits | words | vague | range
+    text: str           # the surface
+
+    @property
+    def is_vague(self) -> bool:
+        return self.kind == "vague"
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    value: float | None
+    low: int | None = None
+    high: int | None = None
+    kind: str = "digits"
+    scaled: bool = False
+
+
+def _word_value(text: str, rules: Rules) -> int | None:
+    """'two hundred and fifty' → 250; 'a dozen' → 12; 'Ten million' → 10000000."""
+    total, current = 0, 0
+    seen = False
+    for word in re.split(r"[\s-]+", text.lower()):
+        if word in ("and", ""):
+            continue
+        if word in ("a", "an"):
+            current = max(current, 1)
+            continue
+        if word in rules.units:
+            if word == "dozen":
+                current = (current or 1) * 12
+            else:
+                current += rules.units[word]
+            seen = True
+        elif word in rules.scales:
+            scale = rules.scales[word]
+            current = (current or 1) * scale
+            if scale >= 1000:
+                total += current
+                current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
+    match = _WORD_AFTER.match(sentence, pos)
+    if not match:
+        return "", pos, pos
+    return match.group(1).lower().strip(".'’"), match.start(1), match.end(1)
+
+
+def _prev_word(sentence: str, pos: int) -> str:
+    match = _WORD_BEFORE.search(sentence[max(0, pos - 40):pos])
+    return match.group(1).lower() if match else ""
+
+
+def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
+    """Every written number, vague quantities first so they are not split."""
+    found: list[_Raw] = []
+    taken = [False] * (len(sentence) + 1)
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def take(raw: _Raw) -> None:
+        found.append(raw)
+        for i in range(raw.start, raw.end):
+            taken[i] = True
+
+    for match in rules.vague_re.finditer(sentence):
+        words = " ".join(match.group(0).lower().split())
+        low, high = rules.vague[words]
+        take(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
+
+    for match in DIGITS.finditer(sentence):
+        if not free(match.start(), match.end()):
+            continue
+        whole, frac = match.group(1), match.group(2)
+        value = float(whole.replace(",", "") + ("." + frac if frac else ""))
+        end = match.end()
+        scaled = False
+        suffix = _SUFFIX.match(sentence, end)
+        if suffix:
+            word = suffix.group(1).lower()
+            glued = suffix.group(0)[0] not in " \u00a0"
+            if word in ("m", "k") and not glued:
+                suffix = None
+            elif word == "hundred":
+                value *= 100
+                end, scaled = suffix.end(), True
+            else:
+                value *= rules.suffix_scales.get(word, 1)
+                end, scaled = suffix.end(), True
+        raw = _Raw(match.start(), end, value, kind="digits", scaled=scaled)
+        raw.frac = frac  # type: ignore[attr-defined]
+        raw.grouped = "," in whole  # type: ignore[attr-defined]
+        take(raw)
+
+    for match in rules.word_number_re.finditer(sentence):
+        if not free(match.start(), match.end()):
+            continue
+        text = match.group(0)
+        value = _word_value(text, rules)
+        if value is None:
+            continue
+        take(_Raw(match.start(), match.end(), float(value), kind="words"))
+
+    found.sort(key=lambda r: r.start)
+    return found
+
+
+def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
+    """True when the number is a year, date, age, time, unit, money or code."""
+    before = sentence[raw.start - 1] if raw.start else " "
+    after = sentence[raw.end] if raw.end < len(sentence) else " "
+    before2 = sentence[raw.start - 2] if raw.start >= 2 else " "
+
+    # Glued to letters or codes: "BTR-4", "T-72B3", "36th", "5am", "30mm", "1A".
+    if before == "-" and before2.isalnum():
+        return True
+    if after.isalpha() and raw.kind == "digits":
+        return True
+    if raw.kind == "digits" and before in "£$€¥₴#":
+        return True
+    # Hyphenated modifiers: "nine-day siege", "27-year-old", "35-hour curfew".
+    if after in "-–" and raw.kind != "vague":
+        tail = re.match(r"[-–]\s?([A-Za-z]+)", sentence[raw.end:])
+        if tail and not _PLUS_AFTER.match(sentence[raw.end:]):
+            return True
+    # "3/4", "12:30", "1.5.2022", "+44 20 ..."
+    if after in "/:" or before in "/:+":
+        return True
+
+    word, w_start, w_end = _next_word(sentence, raw.end)
+    if raw.kind == "digits":
+        frac = getattr(raw, "frac", None)
+        if frac and not raw.scaled:
+            return True                                   # 3.4 with no million: a measure
+        value = int(raw.value or 0)
+        if not raw.scaled and not getattr(raw, "grouped", False):
+            if 1800 <= value <= 2100 and word not in rules.populations:
+                return True                               # a year
+            digits_only = sentence[raw.start:raw.end]
+            if len(digits_only) >= 6:
+                return True                               # account, phone or reference number
+            # Runs of digit groups separated by spaces: phone numbers, sort codes.
+            if re.match(r"[ \u00a0]\d", sentence[raw.end:raw.end + 2]) or re.search(r"\d[ \u00a0]$", sentence[max(0, raw.start - 2):raw.start]):
+                return True
+            if digits_only.startswith("0") and len(digits_only) > 1:
+                return True
+    if word in rules.unit_words:
+        return True
+    if word == "per" and re.match(r"\s*cent\b", sentence[w_end:], re.I):
+        return True
+    if word in rules.month_names and raw.kind == "digits":
+        return True                                       # 24 February
+    prev = _prev_word(sentence, raw.start)
+    if prev.rstrip(".") in rules.month_names and raw.kind == "digits":
+        return True                                       # February 24, Feb. 24
+    if prev.rstrip(".,") in rules.before_words:
+        return True
+    if rules.age_before_re.search(sentence[max(0, raw.start - 40):raw.start]):
+        return True                                       # aged 27, aged between 4 and 61
+    # "outnumbering us 10 to one": a ratio, not a count.
+    if re.match(r"\s*(?:to|:)\s*(?:one|1)\b", sentence[raw.end:], re.I) and raw.kind != "vague":
+        return True
+    if re.search(r"\b\d+\s*(?:to|:)\s*$", sentence[max(0, raw.start - 12):raw.start]) and (raw.value or 0) <= 1:
+        return True
+    return False
+
+
+def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
+    """Numbers in ``sentence`` that could be counts, with qualifiers and ranges."""
+    raws = [r for r in _raw_numbers(sentence, rules) if not _excluded(sentence, r, rules)]
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(raws):
+        raw = raws[i]
+        nxt = raws[i + 1] if i + 1 < len(raws) else None
+        # Ranges: "2,000 to 3,000", "2,000-3,000", "between 2,000 and 3,000".
+        if nxt is not None and raw.kind != "vague" and nxt.kind != "vague":
+            gap = sentence[raw.end:nxt.start]
+            between = re.search(r"\bbetween\s+$", sentence[:raw.start], re.I)
+            is_range = bool(_RANGE_JOIN.match(gap)) or (between and re.match(r"^\s*and\s*$", gap, re.I))
+            from_to = re.search(r"\bfrom\s+$", sentence[:raw.start], re.I)
+            if is_range and not from_to:
+                low, high = raw.value or 0, nxt.value or 0
+                if nxt.scaled and not raw.scaled and low < high:
+                    scale = high / max(1, _unscaled(sentence, nxt))
+                    low *= scale
+                if 0 < low < high:
+                    start = between.start() if between else raw.start
+                    mentions.append(Mention(start, nxt.end, raw.start, None, int(low), int(high), "range",
+                                            "range", sentence[start:nxt.end]))
+                    i += 2
+                    continue
+        mentions.append(_single(sentence, raw, rules))
+        i += 1
+    return mentions
+
+
+def _unscaled(sentence: str, raw: _Raw) -> float:
+    match = DIGITS.match(sentence, raw.start)
+    if not match:
+        return 1.0
+    return float(match.group(1).replace(",", "") + ("." + match.group(2) if match.group(2) else ""))
+
+
+def _single(sentence: str, raw: _Raw, rules: Rules) -> Mention:
+    start = raw.start
+    qualifier = "vague" if raw.kind == "vague" else "exact"
+    match = rules.qualifier_before_re.search(sentence[max(0, raw.start - 24):raw.start])
+    if match:
+        start = raw.start - (len(sentence[max(0, raw.start - 24):raw.start]) - match.start(1))
+        if raw.kind != "vague":
+            qualifier = rules.qualifiers[" ".join(match.group(1).lower().split())]
+    end = raw.end
+    if raw.kind != "vague":
+        tail = sentence[raw.end:]
+        if _PLUS_AFTER.match(tail):
+            qualifier = "more_than"
+            end = raw.end + _PLUS_AFTER.match(tail).end()  # type: ignore[union-attr]
+        elif _OR_MORE.match(tail):
+            more = _OR_MORE.match(tail)
+            qualifier = "at_least" if "more" in more.group(0).lower() else "about"  # type: ignore[union-attr]
+            end = raw.end + more.end()  # type: ignore[union-attr]
+    value = None if raw.value is None else int(round(raw.value))
+    return Mention(start, end, raw.start, value if raw.kind != "vague" else None,
+                   raw.low, raw.high, qualifier, raw.kind, sentence[start:end])

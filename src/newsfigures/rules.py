@@ -1,0 +1,151 @@
+"""Load the extractor's vocabularies from YAML, so a new crisis needs no code.
+
+The packaged rules live in ``newsfigures/rules/``. A user folder given with
+``--rules DIR`` (or ``extract.rules_dir`` in params.yaml) is read on top:
+a list there extends the packaged list, a mapping extends and overrides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import RULES_DIR
+
+RULE_FILES = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml")
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        merged = dict(base)
+        for key, value in extra.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [item for item in extra if item not in base]
+    return extra if extra is not None else base
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation, longest first, of literal words or phrases."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(eq=False)
+class Rules:
+    """All vocabularies, with the regular expressions built from them."""
+
+    data: dict[str, Any]
+    digest: str
+    metric_cues: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+
+    @property
+    def numbers(self) -> dict[str, Any]:
+        return self.data["numbers"]
+
+    @property
+    def exclusions(self) -> dict[str, Any]:
+        return self.data["exclusions"]
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return self.data["metrics"]
+
+    @property
+    def places(self) -> dict[str, Any]:
+        return self.data["places"]
+
+    @property
+    def attribution(self) -> dict[str, Any]:
+        return self.data["attribution"]
+
+    def __post_init__(self) -> None:
+        num = self.numbers
+        self.units: dict[str, int] = {k.lower(): int(v) for k, v in num["units"].items()}
+        self.scales: dict[str, int] = {k.lower(): int(v) for k, v in num["scales"].items()}
+        self.suffix_scales: dict[str, int] = {k.lower(): int(v) for k, v in num["suffix_scales"].items()}
+        vague = {k.lower(): (int(v[0]), int(v[1])) for k, v in num["vague"].items()}
+        # "the few dozen", "just a few thousand": "few X" reads like "a few X".
+        for key, bounds in list(vague.items()):
+            if key.startswith("a few "):
+                vague.setdefault(key[2:], bounds)
+        self.vague = vague
+        self.vague_needs_of = {w.lower() for w in num.get("vague_needs_of", [])}
+        self.qualifiers: dict[str, str] = {k.lower(): v for k, v in num["qualifiers"].items()}
+
+        exc = self.exclusions
+        self.unit_words = {str(w).lower() for w in exc["unit_words"]}
+        self.thing_nouns = {str(w).lower() for w in exc["thing_nouns"]}
+        self.before_words = {str(w).lower() for w in exc["before_words"]}
+        self.population_cues = [str(w).lower() for w in exc["population_cues"]]
+        self.month_names = {str(w).lower() for w in exc["month_names"]}
+        self.population_before_re = re.compile(
+            r"\b(?:" + _alternation([str(w).lower() for w in exc.get("population_before", [])] or ["$^"])
+            + r")\s+(?:(?:the|some|about|around|nearly|almost|over|more than|roughly)\s+)*$", re.I)
+        ages = [str(w).lower() for w in exc.get("age_before", ["aged"])]
+        self.age_before_re = re.compile(
+            r"\b(?:" + _alternation(ages) + r")\s+(?:[\w]+\s+(?:and|to|or|-|–)\s+)?$", re.I)
+
+        met = self.metrics
+        self.metric_cues = []
+        for metric, cues in met["metrics"].items():
+            for cue in cues:
+                self.metric_cues.append((metric, re.compile(rf"\b(?:{cue})\b", re.I)))
+        self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
+        self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
+        self.np_fillers = {str(w).lower() for w in met["np_fillers"]}
+        self.bare_followers = {str(w).lower() for w in met["bare_followers"]}
+        self.population_groups: dict[str, set[str]] = {
+            k: {str(w).lower() for w in v} for k, v in (met.get("population_groups") or {}).items()}
+
+        att = self.attribution
+        self.speech_verbs = {w.lower() for w in att["speech_verbs"]}
+        self.attr_stop = {str(w).lower() for w in att["stop_words"]}
+        self.attr_strip = {w.lower() for w in att["strip_leading"]}
+        self.pronouns = {w.lower() for w in att["pronouns"]}
+        self.noun_markers = {str(w).lower() for w in att.get("noun_markers", [])}
+        self.first_person = {str(w).lower() for w in att.get("first_person", [])}
+
+        words = list(self.units) + list(self.scales)
+        self.word_number_re = re.compile(
+            r"(?<![\w-])(?:(?:an?)\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b))?"
+            r"(?:" + _alternation(words) + r")"
+            r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])",
+            re.I,
+        )
+        self.vague_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(self.vague)) + r")(?![\w-])", re.I)
+        self.qualifier_before_re = re.compile(
+            r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
+
+
+def load_rules(extra_dir: str | Path | None = None) -> Rules:
+    """The packaged rules, extended by an optional user folder."""
+    return _load_rules(str(Path(extra_dir).resolve()) if extra_dir else "")
+
+
+@lru_cache(maxsize=4)
+def _load_rules(extra_dir: str) -> Rules:
+    digest = hashlib.sha256()
+    data: dict[str, Any] = {}
+    folders = [RULES_DIR] + ([Path(extra_dir)] if extra_dir else [])
+    for name in RULE_FILES:
+        key = name.removesuffix(".yaml")
+        merged: Any = None
+        for folder in folders:
+            path = folder / name
+            if not path.exists():
+                continue
+            raw = path.read_bytes()
+            digest.update(name.encode() + b"\0" + raw)
+            loaded = yaml.safe_load(raw) or {}
+            merged = loaded if merged is None else _merge(merged, loaded)
+        if merged is None:
+            raise FileNotFoundError(f"rules file {name} is missing from {RULES_DIR}")
+        data[key] = merged
+    return Rules(data=data, digest=digest.hexdigest()[:16])

@@ -1,0 +1,92 @@
+"""Split article text into sentences that keep their character offsets.
+
+Rules, not a model: a line (headline, caption, list item) is always a
+sentence of its own; inside a line, a sentence ends at . ! ? followed by a
+capital, except after known abbreviations. News pages often glue a caption
+to the next paragraph ("…this morningA huge explosion…"); such seams are
+split too, so a repeated caption is recognised as a repeat.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "prof",
+    "rev", "jr", "sr", "gov", "sen", "rep", "pres", "u.n", "u.s", "u.k", "e.u", "no", "nos",
+    "vs", "etc", "e.g", "i.e", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "inc", "ltd", "co", "corp",
+    "fig", "vol", "op", "mt", "ft", "col.-gen", "lt.-gen", "adm", "brig", "cmdr", "cdr",
+}
+
+# Words that begin a new sentence when glued to a capitalised word ("MariupolThe").
+SENTENCE_STARTERS = {"The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They",
+                     "We", "In", "On", "At", "As", "But", "And", "Pictured", "Here", "There"}
+
+_END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9•])")
+_GLUE = re.compile(r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z](?:[a-z]|\s))")
+_WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+def _glued_seams(line: str) -> list[int]:
+    """Positions where a caption runs into the next sentence without a space."""
+    seams = []
+    for match in _GLUE.finditer(line):
+        pos = match.start()
+        token_start = max(line.rfind(" ", 0, pos), line.rfind("\n", 0, pos)) + 1
+        token = line[token_start:pos]
+        letters = token.strip("'\"‘“(")
+        following = re.match(r"[A-Z][a-z]*", line[pos:])
+        starter = following is not None and following.group(0) in SENTENCE_STARTERS
+        if len(letters) < 3 or (not letters[0].islower() and not starter):
+            continue                                   # iPhone, McDonald, PleasanceElmira
+        seams.append(pos)
+    return seams
+
+
+def _line_boundaries(line: str) -> list[int]:
+    cuts: list[int] = []
+    for match in _END.finditer(line):
+        word = _WORD_BEFORE_DOT.search(line[:match.start()])
+        token = (word.group(1) if word else "").lower().rstrip(".")
+        if line[match.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+            continue
+        cuts.append(match.end())
+    cuts.extend(_glued_seams(line))
+    return sorted(set(cuts))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets into ``text``; ``text[s.start:s.end] == s.text``."""
+    sentences: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        cuts = [0] + _line_boundaries(line) + [len(line)]
+        for a, b in zip(cuts, cuts[1:]):
+            chunk = line[a:b]
+            stripped = chunk.strip()
+            if not stripped or not any(ch.isalnum() for ch in stripped):
+                continue
+            lead = len(chunk) - len(chunk.lstrip())
+            start = line_start + a + lead
+            end = start + len(stripped)
+            sentences.append(Sentence(len(sentences), start, end, stripped))
+    return sentences
+
+
+def sentence_key(text: str) -> str:
+    """What makes two sentences 'the same' for de-duplication."""
+    return " ".join(text.split()).lower().strip(" .")
