@@ -169,7 +169,7 @@ def evaluate(figures: str, gold: str, metrics_out: str | None, errors_out: str |
               help="Formats to render (default: both).")
 def report(renderer: str, formats: tuple[str, ...]) -> None:
     """Render reports/report.html and reports/report.pdf from the analyses."""
-    from .report import render_report
+    from .render import render_report
 
     try:
         used, outputs = render_report(renderer=renderer, formats=formats or ("html", "pdf"))

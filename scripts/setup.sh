@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Set up everything newsfigures needs, idempotently:
+#   .venv with the locked dependencies (requirements.lock), the package itself,
+#   the project's Jupyter kernel "newsfigures" (found by JupyterLab and papermill),
+#   and Quarto where it can be installed.
+# Re-running is cheap: it reinstalls only when requirements.lock or pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-}"
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+      PYTHON="$candidate"; break
+    fi
+  done
+fi
+if [ -z "$PYTHON" ]; then
+  echo "error: newsfigures needs Python 3.11 (none found on PATH)." >&2
+  echo "  fix: install Python 3.11, or point PYTHON=/path/to/python3.11 at it" >&2
+  exit 2
+fi
+
+VENV=.venv
+STAMP="$VENV/.installed"
+WANT="$(cat requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$VENV/bin/newsfigures" ]; then
+  echo "setup: environment is up to date ($VENV)"
+else
+  echo "setup: creating $VENV with $($PYTHON --version)"
+  [ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+  "$VENV/bin/uv" pip sync --quiet --python "$VENV/bin/python" requirements.lock
+  "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
+  echo "$WANT" > "$STAMP"
+fi
+
+# The Jupyter kernel JupyterLab lists and papermill runs (`-k newsfigures`).
+"$VENV/bin/python" -m ipykernel install --sys-prefix --name newsfigures \
+  --display-name "Python (newsfigures)" >/dev/null
+echo "setup: Jupyter kernel 'newsfigures' registered in $VENV"
+
+# Quarto renders the report where it is installed; the pip package downloads
+# the binary while installing, which only works with internet access. Without
+# it, `newsfigures report` uses its pandoc + Typst fallback.
+if command -v quarto >/dev/null 2>&1 || [ -x "$VENV/bin/quarto" ]; then
+  echo "setup: quarto found"
+elif [ "${NEWSFIGURES_SKIP_QUARTO:-0}" != "1" ] && [ ! -f "$VENV/.quarto-tried" ]; then
+  if timeout 300 "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" quarto-cli >/dev/null 2>&1; then
+    echo "setup: quarto installed into $VENV"
+  else
+    echo "setup: quarto could not be installed here (no download access); the report uses the pandoc + Typst fallback"
+  fi
+  touch "$VENV/.quarto-tried"
+else
+  echo "setup: quarto not available; the report uses the pandoc + Typst fallback"
+fi
