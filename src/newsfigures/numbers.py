@@ -142,6 +142,8 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         if not free(match.start(), match.end()):
             continue
         text = match.group(0)
+        if text.lower() in rules.scales:
+            continue                                      # a bare "billion" ("$2 billion"): no count
         value = _word_value(text, rules)
         if value is None:
             continue
@@ -158,7 +160,7 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     before2 = sentence[raw.start - 2] if raw.start >= 2 else " "
 
     # Glued to letters or codes: "BTR-4", "T-72B3", "36th", "5am", "30mm", "1A".
-    if before == "-" and before2.isalnum():
+    if before == "-" and before2.isalpha():
         return True
     if after.isalpha() and raw.kind == "digits":
         return True
@@ -169,6 +171,11 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
         tail = re.match(r"[-–]\s?([A-Za-z]+)", sentence[raw.end:])
         if tail and not _PLUS_AFTER.match(sentence[raw.end:]):
             return True
+    # Digit groups chained by hyphens: sort codes, phone numbers, dates (40-11-60).
+    left = re.search(r"[\d-]*$", sentence[:raw.start]).group(0)
+    right = re.match(r"[\d-]*", sentence[raw.end:]).group(0)
+    if (left + right).count("-") >= 2 and re.search(r"\d", left + right):
+        return True
     # "3/4", "12:30", "1.5.2022", "+44 20 ..."
     if after in "/:" or before in "/:+":
         return True

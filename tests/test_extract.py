@@ -1,0 +1,112 @@
+"""The extractor: which numbers become figures, and the fields it reads for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import RAW
+
+PUBLISHED = "2022-03-21"  # a Monday
+
+
+def only(rows: list[dict]) -> dict:
+    assert len(rows) == 1, [(r["surface"], r["metric"]) for r in rows]
+    return rows[0]
+
+
+@pytest.mark.parametrize("sentence, metric", [
+    ("Based on witness testimonies, the attack is now thought to have killed at least 600.", "killed"),
+    ("At least 1,459 people were wounded in the shelling.", "injured"),
+    ("About 100 were safely evacuated from the plant.", "evacuated"),
+    ("More than three million people have fled Ukraine.", "fled_abroad"),
+    ("Ten million people have been displaced by the war.", "displaced"),
+    ("More than 100,000 people are believed trapped in the city.", "trapped"),
+    ("Police said dozens of others were missing.", "missing"),
+    ("Several thousand residents were deported to Russia.", "deported"),
+    ("More than 130 survivors have emerged from the rubble.", "rescued"),
+    ("Ukraine said 200 Russian soldiers surrendered.", "captured"),
+    ("The strike left 40 casualties.", "casualties"),
+    ("More than 2.6 million people have asked to be evacuated.", "trapped"),
+])
+def test_metric_comes_from_the_governing_clause(figures_of, sentence, metric):
+    assert only(figures_of(sentence))["metric"] == metric
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ukraine's government says it is sending 45 buses to evacuate civilians.",
+    "The city's pre-war population was 400,000.",
+    "A nine-year-old boy was killed in 2022.",
+    "They had to pass through 26 Russian and separatist-controlled checkpoints.",
+    "Russia said it launched hundreds of missile and air attacks.",
+    "Mayor Vitali Klitschko said it was one of several bombs dropped on the city.",
+    "The offensive could become a war of attrition after eight years of fighting.",
+])
+def test_counts_of_things_and_people_not_affected_are_not_figures(figures_of, sentence):
+    assert figures_of(sentence) == []
+
+
+def test_fields_of_a_wire_sentence(figures_of):
+    rows = figures_of("At least 902 civilians have been killed and 1,459 wounded in Ukraine as of "
+                      "midnight on March 19, the UN human rights office said.")
+    assert [(r["value"], r["metric"], r["qualifier"], r["population"]) for r in rows] == [
+        (902, "killed", "at_least", "civilians"), (1459, "injured", "at_least", "civilians")]
+    for row in rows:
+        assert row["location"] == "Ukraine"
+        assert row["as_of"] == "2022-03-19"
+        assert row["attributed_to"] == "UN human rights office"
+
+
+def test_refugees_go_to_the_destination_country(figures_of):
+    row = only(figures_of("More than 1.8million Ukrainians have fled to Poland since the start of the war, "
+                          "according to the UN."))
+    assert (row["metric"], row["location"], row["attributed_to"]) == ("fled_abroad", "Poland", "UN")
+
+
+def test_weekdays_resolve_to_the_day_before_publication(figures_of):
+    row = only(figures_of("UN data showed as of Thursday about 3.2 million have fled abroad."))
+    assert row["as_of"] == "2022-03-17"
+    row = only(figures_of("Russian airstrikes hit a mall in Kyiv on Monday, killing at least eight people."))
+    assert row["as_of"] == PUBLISHED            # the publication day itself
+    assert figures_of("Eight people were killed yesterday in Kyiv.")[0]["as_of"] == "2022-03-20"
+
+
+def test_rates_and_aliases(figures_of):
+    row = only(figures_of("Western intelligence claim 1,000 Russian soldiers are dying a day in Kiev."))
+    assert (row["rate"], row["population"], row["location"]) == ("per_day", "soldiers", "Kyiv")
+    assert row["attributed_to"] == "Western intelligence"
+
+
+def test_first_person_statement_has_no_source(figures_of):
+    row = only(figures_of("'According to our data there are still more than 1,300 people trapped there.'"))
+    assert row["attributed_to"] is None
+
+
+def test_repeated_caption_gives_one_figure(figures_of):
+    caption = "Russian airstrikes destroyed the mall in Kyiv on Monday, killing at least eight people"
+    rows = figures_of(f"{caption}\n\n{caption}\n\nA different sentence: at least eight people were killed.")
+    assert [r["sentence_index"] for r in rows] == [0, 2]
+
+
+def test_offsets_point_at_the_surface(figures_of):
+    text = "Headline\n\n\u00a0Ten million people have been displaced, including nearly 3.4 million who fled abroad."
+    for row in figures_of(text):
+        assert text[row["char_start"]:row["char_end"]] == row["surface"]
+
+
+def test_bank_details_and_addresses_in_the_sample_are_not_figures(extractor):
+    path = RAW / "002_6d896b22c9163eb4.txt"
+    text = path.read_text(encoding="utf-8")
+    appeal = text.index("Via bank transfer")
+    rows = extractor.figures({"id": "002", "file": path.name, "text": text, "published": PUBLISHED})
+    assert rows and all(r["char_start"] < appeal for r in rows)
+
+
+def test_every_sample_figure_is_traceable(extractor):
+    for path in sorted(Path(RAW).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for row in extractor.figures({"id": path.stem, "file": path.name, "text": text, "published": PUBLISHED}):
+            assert text[row["char_start"]:row["char_end"]] == row["surface"]
+            assert row["surface"] in row["quote"]
+            assert text.find(row["quote"]) >= 0

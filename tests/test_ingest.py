@@ -1,0 +1,124 @@
+"""Reading articles: formats, metadata, and bad input reported rather than lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsfigures.ingest import html_to_text, ingest
+
+SENTENCE = "At least 902 civilians have been killed in Ukraine, the UN said.\n"
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def by_file(result):
+    return {a.file: a for a in result.articles}
+
+
+def test_formats_and_front_matter(tmp_path):
+    write(tmp_path, "a.txt", SENTENCE)
+    write(tmp_path, "sub/b.md", "---\ntitle: B title\npublisher: Wire\npublished: 2022-03-20\n---\nB " + SENTENCE)
+    write(tmp_path, "c.jsonl", json.dumps({"id": "c1", "text": "C " + SENTENCE, "published": "2022-03-19"}) + "\n"
+          + json.dumps({"body": SENTENCE + " Again."}) + "\n")
+    result = ingest([tmp_path], progress=False)
+    articles = by_file(result)
+    assert set(articles) == {"a.txt", "sub/b.md", "c.jsonl:1", "c.jsonl:2"}
+    assert (articles["sub/b.md"].title, articles["sub/b.md"].publisher, articles["sub/b.md"].published) == (
+        "B title", "Wire", "2022-03-20")
+    assert articles["sub/b.md"].text == "B " + SENTENCE    # offsets refer to the body, not the front matter
+    assert articles["c.jsonl:1"].id == "c1"
+    assert result.problems == []
+
+
+def test_manifest_supplies_metadata_and_how_the_date_was_established(tmp_path):
+    write(tmp_path, "a.txt", SENTENCE)
+    write(tmp_path, "articles.csv", "file,publisher,published,url,title,published_source\n"
+          "a.txt,Paper,2022-03-21,https://example.org/a,A title,inferred from content\n")
+    article = ingest([tmp_path], progress=False).articles[0]
+    assert (article.publisher, article.published, article.url, article.published_source) == (
+        "Paper", "2022-03-21", "https://example.org/a", "inferred from content")
+
+
+def test_sample_manifest_dates_every_article():
+    root = Path(__file__).resolve().parent.parent
+    result = ingest([root / "data" / "raw"], progress=False)
+    assert len(result.articles) == 4 and result.problems == []
+    for article in result.articles:
+        assert article.published and article.publisher and article.published_source.startswith("inferred")
+
+
+def test_bad_manifest_rows_are_reported(tmp_path):
+    folder = tmp_path / "in"
+    write(folder, "a.txt", SENTENCE)
+    write(tmp_path, "outside.txt", SENTENCE)
+    write(folder, "articles.csv", "file,published\nmissing.txt,2022-01-01\n../outside.txt,2022-01-01\n"
+          "a.txt,31/31/2022\n")
+    result = ingest([folder], progress=False)
+    reasons = " | ".join(p.reason for p in result.problems)
+    assert "missing file: missing.txt" in reasons
+    assert "outside the input folder" in reasons
+    assert "not a date" in reasons or "not a real date" in reasons
+    article = result.articles[0]
+    assert article.file == "a.txt" and article.published is None     # kept, bad date dropped
+
+
+def test_empty_binary_and_cp1252_files(tmp_path):
+    write(tmp_path, "empty.txt", "   \n")
+    write(tmp_path, "binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    write(tmp_path, "windows.txt", "Kyiv\u2019s mayor said 8 people were killed \u2013 police.".encode("cp1252"))
+    result = ingest([tmp_path], progress=False)
+    problems = {p.file: p.reason for p in result.problems}
+    assert problems == {"binary.txt": "the file is binary, not text", "empty.txt": "the file is empty"}
+    article = by_file(result)["windows.txt"]
+    assert article.encoding == "cp1252" and "Kyiv\u2019s mayor" in article.text
+
+
+def test_html_keeps_article_text_only(tmp_path):
+    page = """<html><head><title>Mall strike</title><meta property="og:site_name" content="Paper">
+    <meta property="article:published_time" content="2022-03-21T08:00:00Z"><style>p {color: red}</style>
+    <script>var deaths = 999; document.write("999 killed")</script></head>
+    <body><nav>Home | 24 World | 7 Sport</nav><header>Menu</header>
+    <article><h1>Eight dead in Kyiv</h1><p>At least 8 people were <b>killed</b>, police said.</p></article>
+    <footer>Copyright 2022, 10 Downing</footer></body></html>"""
+    write(tmp_path, "page.html", page)
+    article = ingest([tmp_path], progress=False).articles[0]
+    assert "999" not in article.text and "Sport" not in article.text and "Copyright" not in article.text
+    assert "At least 8 people were killed, police said." in article.text
+    assert (article.title, article.publisher, article.published) == ("Mall strike", "Paper", "2022-03-21")
+
+
+def test_html_to_text_handles_broken_markup():
+    text, _ = html_to_text("<p>Unclosed <b>bold<p>Another &amp; <script>if (a < b) {</script>done")
+    assert "Unclosed bold" in text and "Another & done" in text
+
+
+def test_duplicate_articles_are_reported_once(tmp_path):
+    write(tmp_path, "a.txt", SENTENCE)
+    write(tmp_path, "copy-of-a.txt", SENTENCE)
+    result = ingest([tmp_path], progress=False)
+    assert [a.file for a in result.articles] == ["a.txt"]
+    assert [(p.file, p.level) for p in result.problems] == [("copy-of-a.txt", "duplicate")]
+
+
+def test_a_broken_jsonl_line_does_not_lose_the_others(tmp_path):
+    write(tmp_path, "feed.jsonl", json.dumps({"text": SENTENCE}) + "\n{not json\n" + json.dumps({"title": "x"}) + "\n")
+    result = ingest([tmp_path], progress=False)
+    assert [a.file for a in result.articles] == ["feed.jsonl:1"]
+    assert [p.file for p in result.problems] == ["feed.jsonl:2", "feed.jsonl:3"]
+
+
+def test_a_50_mb_article_is_read_whole(tmp_path):
+    block = ("Ukraine's health ministry said 40 civilians were injured. " * 1000 + "\n\n")
+    text = block * (50 * 1024 * 1024 // len(block) + 1)
+    write(tmp_path, "big.txt", text)
+    result = ingest([tmp_path], progress=False)
+    assert result.articles[0].n_chars == len(text) >= 50 * 1024 * 1024

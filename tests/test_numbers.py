@@ -1,0 +1,77 @@
+"""The number parser: what is a number, its value, bounds and qualifier, and what is never a count."""
+
+import pytest
+
+from newsfigures.numbers import find_numbers
+from newsfigures.rules import load_rules
+
+RULES = load_rules()
+
+
+def one(text: str):
+    found = find_numbers(text, RULES)
+    assert len(found) == 1, [m.text for m in found]
+    return found[0]
+
+
+@pytest.mark.parametrize("text, surface, value", [
+    ("At least 1,459 were wounded", "At least 1,459", 1459),
+    ("nearly 3.4 million who fled", "nearly 3.4 million", 3_400_000),
+    ("More than 1.8million Ukrainians", "More than 1.8million", 1_800_000),
+    ("Ten million people have been displaced", "Ten million", 10_000_000),
+    ("a dozen soldiers", "a dozen", 12),
+    ("more than a thousand people", "more than a thousand", 1000),
+    ("two hundred and fifty civilians", "two hundred and fifty", 250),
+    ("forty-five children", "forty-five", 45),
+    ("some 400 people", "some 400", 400),
+    ("up to 1,000 troops", "up to 1,000", 1000),
+])
+def test_values_and_surfaces(text, surface, value):
+    mention = one(text)
+    assert mention.text == surface
+    assert mention.value == value
+
+
+@pytest.mark.parametrize("text, qualifier", [
+    ("at least 600 killed", "at_least"), ("no fewer than 600 killed", "at_least"),
+    ("more than 600 killed", "more_than"), ("over 1,200 civilians", "more_than"),
+    ("about 100 were evacuated", "about"), ("around 100 fled", "about"),
+    ("an estimated 400 people", "about"), ("nearly 300,000 people", "nearly"),
+    ("almost 40 people", "nearly"), ("as many as 50 people", "up_to"), ("600 people", "exact"),
+])
+def test_qualifiers(text, qualifier):
+    assert one(text).qualifier == qualifier
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("dozens of others", 24, 99), ("a few dozen who escaped", 24, 60),
+    ("hundreds of civilians", 200, 999), ("Several hundred people", 200, 999),
+    ("tens of thousands of civilians", 20_000, 99_999),
+    ("Hundreds of thousands of people", 200_000, 999_999),
+    ("a few thousand troops", 2000, 5000), ("millions displaced", 2_000_000, 9_999_999),
+])
+def test_vague_quantities_take_the_bounds_table(text, low, high):
+    mention = one(text)
+    assert (mention.qualifier, mention.value, mention.value_low, mention.value_high) == ("vague", None, low, high)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("2,000 to 3,000 people", 2000, 3000), ("between 40 and 60 people", 40, 60),
+    ("2-3 million refugees", 2_000_000, 3_000_000),
+])
+def test_ranges(text, low, high):
+    mention = one(text)
+    assert (mention.qualifier, mention.value_low, mention.value_high) == ("range", low, high)
+
+
+@pytest.mark.parametrize("text", [
+    "in 2014 the peninsula was seized", "since 1991", "on March 24", "since 24 February",
+    "Feb. 24", "a nine-year-old boy", "Seventeen-year-old Bogdan", "aged 27", "aged between 4 and 61",
+    "the 36th Separate Marine Brigade", "225km north west", "about 11 square kilometres",
+    "almost ten per cent", "a 35-hour curfew", "until 5am", "at 11 am EST", "£5,000 was raised",
+    "$2 billion in aid", "a BTR-4 30mm cannon", "a T-72B3 tank", "TOS-1A rockets", "3.4 metres",
+    "Sort code 40-11-60", "Account number 12345678", "call 0207 123 4567", "London SW1A 1AA",
+    "outnumbering us 10 to one", "the 27-nation bloc",
+])
+def test_never_counts(text):
+    assert find_numbers(text, RULES) == []

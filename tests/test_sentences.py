@@ -1,0 +1,25 @@
+"""Sentence splitting keeps offsets and separates lines, captions and glued seams."""
+
+from newsfigures.sentences import sentence_key, split_sentences
+
+
+def test_offsets_point_into_the_text():
+    text = "Headline here\n\nMr Smith said 8 died. The U.N. said more.\n  • A list item;\n"
+    for sentence in split_sentences(text):
+        assert text[sentence.start:sentence.end] == sentence.text
+    assert [s.text for s in split_sentences(text)] == [
+        "Headline here", "Mr Smith said 8 died.", "The U.N. said more.", "• A list item;"]
+
+
+def test_glued_caption_is_split_from_the_next_sentence():
+    text = "Rescuers work in Kyiv this morningA huge explosion has rocked a mall."
+    assert [s.text for s in split_sentences(text)] == [
+        "Rescuers work in Kyiv this morning", "A huge explosion has rocked a mall."]
+
+
+def test_names_with_inner_capitals_are_not_split():
+    assert len(split_sentences("McDonald and YouTube and iPhone users met PleasanceElmira.")) == 1
+
+
+def test_repeated_captions_share_a_key():
+    assert sentence_key(" The blast smashed the mall ") == sentence_key("The blast smashed the mall.")
