@@ -130,8 +130,8 @@ def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | No
                                             Path(rejects_out) if rejects_out else None,
                                             rules_dir=rules_dir, default_country=default_country,
                                             progress=_progress(progress))
-    except Exception as exc:  # validation or write failure: say so plainly
-        _fail(str(exc), "this is a bug or a broken rules file; the message names the broken row")
+    except Exception as exc:  # validation or write failure: nothing was written
+        _fail(f"{type(exc).__name__}: {exc}", "nothing was written; check --rules files, or report the bug")
     click.echo(f"extracted {n_figures} figures from {n_articles} articles "
                f"({sum(1 for p in problems if p.level != 'warning')} rejected) -> {', '.join(outs)}", err=True)
 

@@ -38,6 +38,7 @@ class Extractor:
         self.options = options or ExtractOptions()
         self.rules: Rules = load_rules(self.options.rules_dir)
         self.gazetteer = Gazetteer(self.rules)
+        self.gazetteer.default_country = self.options.default_country
 
     @property
     def version(self) -> str:
@@ -155,7 +156,7 @@ class Extractor:
                 "population": population or np.population or "people",
                 "location": location_for(sentence, mention, metric, places, self.gazetteer,
                                          self.options.default_country, clause, others, previous_place,
-                                         previous_city),
+                                         previous_city, (prev_end, next_start)),
                 "as_of": as_of_for(mention, dates, clause[0], clause[1]),
                 "attributed_to": source_name,
                 "rate": rate_for(sentence, np),
@@ -216,11 +217,26 @@ def _as_date(value: Any) -> date | None:
 
 
 def extract_articles(articles: Iterable[dict[str, Any]], options: ExtractOptions | None = None,
-                     progress: bool | None = None, total: int | None = None) -> Iterator[dict[str, Any]]:
-    """Figures of every article, in article order."""
+                     progress: bool | None = None, total: int | None = None,
+                     problems: list | None = None) -> Iterator[dict[str, Any]]:
+    """Figures of every article, in article order.
+
+    An article the extractor fails on is reported in ``problems`` (with the
+    error) and skipped; it never stops the run.
+    """
     from tqdm import tqdm
+
+    from .ingest import Problem
 
     extractor = Extractor(options)
     disable = None if progress is None else not progress
     for article in tqdm(articles, desc="extract", unit="article", total=total, disable=disable):
-        yield from extractor.figures(article)
+        try:
+            rows = extractor.figures(article)
+        except Exception as exc:  # a bug on one article must not lose the others
+            if problems is None:
+                raise
+            problems.append(Problem(str(article.get("file")), f"the extractor failed on it ({type(exc).__name__}: {exc})",
+                                    fix="report this as a bug with the article attached"))
+            continue
+        yield from rows

@@ -213,7 +213,7 @@ def clause_span(sentence: str, start: int, end: int, prev_end: int, next_start: 
 def location_for(sentence: str, mention: Mention, metric: str, places: list[PlaceMention],
                  gazetteer: Gazetteer, default_country: str | None, clause: tuple[int, int],
                  others: list[tuple[int, int]], context: str | None,
-                 context_city: str | None = None) -> str | None:
+                 context_city: str | None = None, stretch: tuple[int, int] | None = None) -> str | None:
     """The place a figure is about (ANNOTATION.md: location).
 
     In order: a place introduced by a preposition in the figure's own clause;
@@ -242,28 +242,41 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
         return bool(lead) and lead[-1] in gazetteer.locative
 
     def rank(place: PlaceMention) -> tuple:
-        return (0 if locative(place) else 1, 0 if place.kind != "country" else 1,
+        # "killed during the invasion of Ukraine" names the figure's frame: it wins.
+        war_frame = re.search(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$",
+                              sentence[max(0, place.start - 25):place.start], re.I)
+        return (0 if war_frame else 1, 0 if locative(place) else 1, 0 if place.kind != "country" else 1,
                 abs(place.start - mention.start))
 
+    stretch = stretch or clause
     named = places
-    places = [p for p in places if not p.modifier]
+    places = [p for p in places if not p.modifier and (not p.metonym or locative(p))]
     usable = [p for p in places if (not p.possessive and not _is_actor(sentence, p)) or locative(p)]
     if metric == "deported":
-        # People are deported *from* a place: the destination is not the location.
+        # People are deported *from* a place in the crisis country: a foreign
+        # place or a destination is not the location.
+        home = gazetteer.countries.get(default_country or "", "")
+        usable = [p for p in usable if not (home and p.country and p.country != home)]
         usable = [p for p in usable if not re.search(
             r"\b(?:to|into|onto)\s+(?:the\s+)?$" if p.start < mention.start else r"\b(?:to|into|onto|in)\s+(?:the\s+)?$",
             sentence[max(0, p.start - 12):p.start], re.I)]
     own = [p for p in usable if clause[0] <= p.start < clause[1]]
     if own:
         return min(own, key=rank).name
+    if _frames_war(sentence, clause, gazetteer):
+        # "a war which has seen thousands killed": a war-wide total.
+        return next((p.name for p in usable if p.kind == "country" and clause[0] - 60 <= p.start < clause[1] + 40),
+                    default_country)
     if re.match(r"\s*(?:where|in which|inside which)\b", sentence[clause[0]:clause[1]], re.I):
         antecedent = [p for p in usable if p.start < clause[0]]
         if antecedent:
             return antecedent[-1].name           # "... the Azovstal plant, where thousands ..."
-    anaphor = _ANAPHORA.search(sentence, clause[0], clause[1])
+    anaphor = _ANAPHORA.search(sentence, stretch[0], stretch[1])
+    if anaphor and anaphor.group(1).lower() == "capital" and gazetteer.capital(default_country):
+        return gazetteer.capital(default_country)
     if anaphor:
         # "the city": the nearest city named before it in this sentence, else the article's last.
-        near = [p for p in named if p.kind != "country" and p.end <= anaphor.start]
+        near = [p for p in named if p.kind != "country" and p.end <= anaphor.start()]
         if near or context_city:
             return near[-1].name if near else context_city
     free = [p for p in usable if not any(a <= p.start < b for a, b in others)]
@@ -279,11 +292,16 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
     return default_country
 
 
+def _frames_war(sentence: str, clause: tuple[int, int], gazetteer: Gazetteer) -> bool:
+    window = sentence[max(0, clause[0] - 30):clause[1]].lower()
+    return any(re.search(rf"\b{re.escape(word)}\b", window) for word in gazetteer.war_words)
+
+
 # Metrics usually counted for a whole country when no place is named.
 COUNTRY_LEVEL = {"displaced", "fled_abroad"}
 
 # "the besieged city", "the port city", "the plant": the place last named.
-_ANAPHORA = re.compile(r"\bthe\s+(?:[a-z-]+\s+){0,2}(?:city|town|port|plant|steelworks|village)\b", re.I)
+_ANAPHORA = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(city|town|port|plant|steelworks|village|capital)\b", re.I)
 
 _ACTOR_VERB = re.compile(
     r"^\s+(?:is|was|has|had|have|says|said|will|would|could|can|may|might|did|does|claims|denies|shells|"
@@ -300,15 +318,19 @@ def context_place(places: list[PlaceMention], gazetteer: Gazetteer, sentence: st
     """The place a sentence leaves the reader in: its last place named after a preposition, or city."""
     chosen = None
     for place in places:
-        if place.modifier:
-            continue
         if cities_only and place.kind == "country":
             continue
         lead = sentence[max(0, place.start - 16):place.start].lower().split()
-        if _is_actor(sentence, place):
+        after_preposition = bool(lead) and lead[-1] in gazetteer.locative
+        if place.modifier or _is_actor(sentence, place) or (place.metonym and not after_preposition):
             continue
-        if (lead and lead[-1] in gazetteer.locative) or (place.kind != "country" and not place.possessive):
+        if after_preposition or (place.kind != "country" and not place.possessive):
             chosen = place.name
+    capital = re.search(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b", sentence)
+    if capital and gazetteer.capital(gazetteer.default_country):
+        named_after = [p for p in places if p.start > capital.start() and not p.modifier]
+        if not named_after:
+            chosen = gazetteer.capital(gazetteer.default_country)
     return chosen
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,10 @@ def run_extract(articles: list[dict[str, Any]], problems: list[Problem], outs: l
                 default_country: str | None = "Ukraine", progress: bool | None = None) -> tuple[int, int]:
     """Extract, validate, then write: a table that fails its checks is never written."""
     options = ExtractOptions(default_country=default_country, rules_dir=rules_dir)
-    rows = list(extract_articles(articles, options, progress=progress, total=len(articles)))
+    failed_before = len(problems)
+    rows = list(extract_articles(articles, options, progress=progress, total=len(articles), problems=problems))
+    for problem in problems[failed_before:]:
+        print(f"rejected: {problem}", file=sys.stderr)
     figures = frame(rows, FIGURE_COLUMNS)
     validate_figures(figures, {a["id"]: a["text"] for a in articles})
     for out in outs:

