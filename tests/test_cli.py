@@ -66,3 +66,8 @@ def test_dictionary_lists_every_figures_column():
     output = run("dictionary", "figures").output
     for column in ("char_start", "attributed_to", "qualifier", "rate"):
         assert f"`{column}`" in output
+
+
+def test_the_committed_data_dictionary_matches_the_code():
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert run("dictionary").output.strip() in committed

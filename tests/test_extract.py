@@ -129,3 +129,11 @@ def test_an_article_the_extractor_fails_on_is_reported_not_fatal(monkeypatch):
     rows = list(module.extract_articles(articles, problems=problems, progress=False))
     assert [r["article"] for r in rows] == ["good.txt"]
     assert [p.file for p in problems] == ["bad.txt"] and "boom" in problems[0].reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "Mariupol, a city of 400,000, has been encircled.",
+    "Almost ten per cent of the 430,000 who live there have left.",
+])
+def test_a_places_usual_population_is_not_a_figure(figures_of, sentence):
+    assert all(r["value"] not in (400_000, 430_000) for r in figures_of(sentence))

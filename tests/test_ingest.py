@@ -116,9 +116,15 @@ def test_a_broken_jsonl_line_does_not_lose_the_others(tmp_path):
     assert [p.file for p in result.problems] == ["feed.jsonl:2", "feed.jsonl:3"]
 
 
-def test_a_50_mb_article_is_read_whole(tmp_path):
+def test_a_50_mb_article_is_read_and_extracted(tmp_path):
     block = ("Ukraine's health ministry said 40 civilians were injured. " * 1000 + "\n\n")
-    text = block * (50 * 1024 * 1024 // len(block) + 1)
+    text = "Eight people were killed in Kyiv.\n\n" + block * (50 * 1024 * 1024 // len(block) + 1)
     write(tmp_path, "big.txt", text)
     result = ingest([tmp_path], progress=False)
-    assert result.articles[0].n_chars == len(text) >= 50 * 1024 * 1024
+    article = result.articles[0]
+    assert article.n_chars == len(text) >= 50 * 1024 * 1024
+    from newsfigures.extract import Extractor
+
+    rows = Extractor().figures(article.as_row())
+    # The repeated sentence is one figure (ANNOTATION.md: repeats), plus the first line.
+    assert [(r["value"], r["metric"]) for r in rows] == [(8, "killed"), (40, "injured")]

@@ -108,6 +108,10 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
 
 
 def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int] | None:
+    """The metric of the first cue in ``text`` (or the one ending last, with ``reverse``).
+
+    At one position the longer cue wins ("asked to be evacuated" over "evacuated").
+    """
     best: tuple[int, int, str] | None = None
     for metric, pattern in rules.metric_cues:
         for match in pattern.finditer(text):
@@ -166,8 +170,10 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
 
 def is_population_figure(sentence: str, mention: Mention, np: NounPhrase, rules: Rules) -> bool:
     """'a city of 400,000', 'the 430,000 who live there': a place's population."""
-    window = sentence[max(0, mention.start - 40):min(len(sentence), np.end + 30)].lower()
-    return any(re.search(rf"\b{re.escape(cue)}\b", window) for cue in rules.population_cues)
+    window = sentence[max(0, mention.start - 40):min(len(sentence), np.end + 30)]
+    if rules.population_before_re.search(sentence[max(0, mention.start - 40):mention.start]):
+        return True                                  # "a city of 400,000"
+    return bool(rules.population_cue_re.search(window))
 
 
 _RATE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)

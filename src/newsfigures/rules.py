@@ -97,6 +97,8 @@ class Rules:
         for metric, cues in met["metrics"].items():
             for cue in cues:
                 self.metric_cues.append((metric, re.compile(rf"\b(?:{cue})\b", re.I)))
+        self.population_cue_re = re.compile(
+            r"\b(?:" + _alternation([str(w).lower() for w in exc["population_cues"]]) + r")\b", re.I)
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
         self.np_fillers = {str(w).lower() for w in met["np_fillers"]}

@@ -56,7 +56,7 @@ def _glued_seams(line: str) -> list[int]:
 def _line_boundaries(line: str) -> list[int]:
     cuts: list[int] = []
     for match in _END.finditer(line):
-        word = _WORD_BEFORE_DOT.search(line[:match.start()])
+        word = _WORD_BEFORE_DOT.search(line[max(0, match.start() - 40):match.start()])
         token = (word.group(1) if word else "").lower().rstrip(".")
         if line[match.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
             continue
