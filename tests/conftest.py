@@ -68,4 +68,11 @@ def processed_project(scratch_project: Path) -> Path:
     run_extract([a.as_row() for a in result.articles], result.problems, [paths.figures], None, progress=False)
     evaluate_files(paths.figures, scratch_project / "tests" / "gold" / "gold.csv",
                    paths.processed / "scores.json")
+    import pandas as pd
+
+    from newsfigures.series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
+
+    series = build_series(pd.read_parquet(paths.figures))
+    write_table(frame(series.to_dict("records"), SERIES_COLUMNS), paths.series)
+    write_table(frame(summarise(series).to_dict("records"), SUMMARY_COLUMNS), paths.series_summary)
     return scratch_project

@@ -62,3 +62,67 @@ def write_metric_analysis(figures: pd.DataFrame, metric: str, out_dir: Path) -> 
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return MetricAnalysis(chart, table.reset_index(drop=True), summary)
+
+
+def select_series(series: pd.DataFrame, series_key: str = "", metric: str = "", location: str = "",
+                  start_date: str = "", end_date: str = "") -> pd.DataFrame:
+    """Series rows for one key (or a metric and place), within a date window."""
+    df = series
+    if series_key:
+        df = df[df["series_key"] == series_key]
+    if metric:
+        df = df[df["metric"] == metric]
+    if location:
+        df = df[df["location"].fillna("").str.lower() == location.lower()]
+    dates = pd.to_datetime(df["date"], errors="coerce")
+    if start_date:
+        df, dates = df[dates >= pd.Timestamp(start_date)], dates[dates >= pd.Timestamp(start_date)]
+    if end_date:
+        df = df[dates <= pd.Timestamp(end_date)]
+    return df.copy()
+
+
+SERIES_TABLE_COLUMNS = ["position", "date", "published", "as_of", "publisher", "attributed_to", "surface",
+                        "qualifier", "point", "revision", "change", "disagreement", "conservative", "quote",
+                        "article", "char_start", "char_end", "figure_id"]
+
+
+def write_series_analysis(rows: pd.DataFrame, series_key: str, title: str, out_dir: Path) -> MetricAnalysis:
+    """One series: its timeline chart, its reports with revisions, and a summary."""
+    from .series import summarise
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figures = rows.assign(series=rows.get("series_label", series_key))
+    chart = timeline(figures, title or series_key)
+    save_chart(chart, out_dir, "chart", title or series_key)
+    table = rows.reindex(columns=SERIES_TABLE_COLUMNS).sort_values("position")
+    table.to_csv(out_dir / "table.csv", index=False)
+    summary_rows = summarise(rows).to_dict("records") if len(rows) else []
+    summary = {"series_key": series_key, "title": title, **(summary_rows[0] if summary_rows else {"reports": 0})}
+    summary = {k: (None if isinstance(v, float) and v != v else v) for k, v in summary.items()}
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n", encoding="utf-8")
+    return MetricAnalysis(chart, table.reset_index(drop=True), summary)
+
+
+def write_overview(series: pd.DataFrame, out_dir: Path, min_reports: int = 2) -> MetricAnalysis:
+    """All series with at least ``min_reports`` reports: small multiples and the revisions table."""
+    from .charts import revisions_table, small_multiples
+    from .series import summarise
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = series.groupby("series_key")["series_key"].transform("size") if len(series) else series.get("series_key")
+    shown = series[counts >= min_reports] if len(series) else series
+    multiples = small_multiples(shown, title=f"Series with {min_reports} or more reports")
+    save_chart(multiples, out_dir, "series", "All series")
+    revisions = revisions_table(shown)
+    save_chart(revisions, out_dir, "revisions", "Revisions and disagreements")
+    changed = shown[(shown["revision"].isin(["up", "down"])) | shown["disagreement"].astype(bool)] if len(shown) else shown
+    changed.reindex(columns=["series_key", "series_label"] + SERIES_TABLE_COLUMNS).to_csv(out_dir / "revisions.csv", index=False)
+    summary_table = summarise(shown) if len(shown) else pd.DataFrame()
+    summary_table.to_csv(out_dir / "series_summary.csv", index=False)
+    summary = {"series": int(shown["series_key"].nunique()) if len(shown) else 0,
+               "figures": int(len(shown)), "revisions": int(len(changed))}
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return MetricAnalysis(multiples, summary_table, summary)

@@ -150,3 +150,56 @@ def save_chart(chart: alt.TopLevelMixin, out_dir: Path, stem: str = "chart", tit
     paths["png"].write_bytes(vlc.vegalite_to_png(spec, scale=2))
     paths["svg"].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     return paths
+
+
+def small_multiples(series: pd.DataFrame, columns: int = 3, title: str = "All series") -> alt.Chart:
+    """One small timeline per series (independent y scales), for the overview."""
+    if series.empty:
+        return empty_chart(title, "No series for this selection.")
+    df = series.copy()
+    df["date_value"] = pd.to_datetime(df["date"], errors="coerce").dt.strftime("%Y-%m-%d")
+    df["y"] = pd.to_numeric(df["point"], errors="coerce")
+    df["y_low"] = pd.to_numeric(df["value_low"], errors="coerce").fillna(df["y"])
+    df["y_high"] = pd.to_numeric(df["value_high"], errors="coerce").fillna(df["y"])
+    keep = ["series_label", "date_value", "y", "y_low", "y_high", "publisher", "qualifier", "surface",
+            "attributed_to", "quote", "revision"]
+    df = df[keep].dropna(subset=["y", "date_value"]).fillna("")
+    base = alt.Chart(df).transform_calculate(when="toDate(datum.date_value)")
+    x = alt.X("when:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=-30))
+    tooltip = [alt.Tooltip("surface:N", title="as written"), alt.Tooltip("when:T", title="date"),
+               alt.Tooltip("publisher:N"), alt.Tooltip("attributed_to:N", title="according to"),
+               alt.Tooltip("revision:N"), alt.Tooltip("quote:N")]
+    line = base.mark_line(color="#999", strokeDash=[3, 2]).encode(x=x, y=alt.Y("y:Q", title=None))
+    rule = base.mark_rule(strokeWidth=3, opacity=0.5).encode(x=x, y="y_low:Q", y2="y_high:Q",
+                                                             color=alt.Color("publisher:N"))
+    points = base.mark_point(filled=True, size=60).encode(
+        x=x, y="y:Q", color=alt.Color("publisher:N", title="publisher"),
+        shape=alt.Shape("qualifier:N", scale=alt.Scale(domain=list(QUALIFIER_SHAPES),
+                                                      range=list(QUALIFIER_SHAPES.values()))),
+        tooltip=tooltip)
+    return (alt.layer(line, rule, points, data=df).properties(width=220, height=130)
+            .facet(facet=alt.Facet("series_label:N", title=None, header=alt.Header(labelLimit=260)),
+                   columns=columns)
+            .resolve_scale(y="independent", x="independent")
+            .properties(title=title))
+
+
+def revisions_table(series: pd.DataFrame, title: str = "Revisions and disagreements") -> alt.Chart:
+    """The reports that changed a series or disagree with another source, as a table."""
+    df = series[(series["revision"].isin(["up", "down"])) | (series["disagreement"].astype(bool))].copy()
+    if df.empty:
+        return empty_chart(title, "No revisions or disagreements.")
+    df["what"] = df["revision"].where(~df["disagreement"].astype(bool), df["revision"] + " · disagrees")
+    df["source"] = df["attributed_to"].fillna(df["publisher"]).fillna("")
+    df = df.sort_values(["series_label", "position"]).head(60)
+    df["row"] = range(len(df))
+    columns = [("series_label", "series", 0), ("date", "date", 300), ("surface", "as written", 390),
+               ("what", "change", 520), ("source", "according to", 640)]
+    layers = []
+    for field, header, x in columns:
+        layers.append(alt.Chart(df).mark_text(align="left", baseline="middle", fontSize=11, limit=280 if x == 0 else 120)
+                      .encode(y=alt.Y("row:O", axis=None), text=f"{field}:N",
+                              tooltip=[alt.Tooltip("quote:N")])
+                      .transform_calculate(x=str(x)).encode(x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 800])))
+                      .properties(title=header if x == 0 else ""))
+    return alt.layer(*layers).properties(title=title, width=800, height=max(40, 18 * len(df)))

@@ -182,7 +182,39 @@ def report(renderer: str, formats: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("table", type=click.Choice(["articles", "figures", "problems", "series"]), required=False)
+@click.argument("figures", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "outs", required=True, multiple=True, type=click.Path(dir_okay=False),
+              help="Series table to write: .csv or .parquet (repeat for both).")
+@click.option("--summary", "summary_outs", multiple=True, type=click.Path(dir_okay=False),
+              help="One row per series (latest, highest, conservative): .csv or .parquet.")
+def series(figures: str, outs: tuple[str, ...], summary_outs: tuple[str, ...]) -> None:
+    """Group figures into series and mark revisions and disagreements.
+
+    A series is the figures that count the same thing: same metric,
+    population, location and named event. Each report is marked up, down or
+    unchanged against the one before; different values for the same as-of
+    date from different sources are disagreements; the conservative view is
+    the lowest sourced figure per date.
+    """
+    import pandas as pd
+
+    from .series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
+    from .tables import frame, write_table
+
+    path = Path(figures)
+    table = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
+    rows = build_series(table)
+    for out in outs:
+        write_table(frame(rows.to_dict("records"), SERIES_COLUMNS), Path(out))
+    summary = summarise(rows)
+    for out in summary_outs:
+        write_table(frame(summary.to_dict("records"), SUMMARY_COLUMNS), Path(out))
+    click.echo(f"{rows['series_key'].nunique()} series from {len(rows)} figures -> {', '.join(outs)}", err=True)
+
+
+@main.command()
+@click.argument("table", type=click.Choice(["articles", "figures", "problems", "series", "series_summary"]),
+                required=False)
 def dictionary(table: str | None) -> None:
     """Print the data dictionary of the published tables (Markdown)."""
     from .tables import TABLES, dictionary_markdown

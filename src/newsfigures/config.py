@@ -51,6 +51,9 @@ class Paths:
         self.figures = self.processed / "figures.parquet"
         self.figures_csv = self.processed / "figures.csv"
         self.figure_rejects = self.processed / "figure_rejects.csv"
+        self.series = self.processed / "series.parquet"
+        self.series_csv = self.processed / "series.csv"
+        self.series_summary = self.processed / "series_summary.csv"
         self.analyses = self.processed / "analyses"
         self.executed = self.reports / "notebooks"
 

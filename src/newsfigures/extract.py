@@ -82,8 +82,9 @@ class Extractor:
         mentions = find_numbers(sentence, rules)
         places = self.gazetteer.find(sentence) if (mentions or state.wants_places) else []
         previous_source, previous_place, previous_city = state.source, state.place, state.city
+        previous_event = state.recent_event(rules.event_reach)
         sources = find_sources(sentence, rules)
-        state.advance(sentence, places, sources, self.gazetteer)
+        state.advance(sentence, places, sources, self.gazetteer, rules)
         if not mentions:
             return
         # Keep numbers that can count people; their neighbours bound each clause.
@@ -160,6 +161,7 @@ class Extractor:
                 "as_of": as_of_for(mention, dates, clause[0], clause[1]),
                 "attributed_to": source_name,
                 "rate": rate_for(sentence, np),
+                "event": event_for(sentence, mention, rules, previous_event),
             }
             if np.head == "whom" and last is not None:
                 row["location"] = last["location"]    # "350 people, about 50 of whom ..."
@@ -176,8 +178,25 @@ class _Discourse:
         self.place: str | None = None
         self.city: str | None = None
         self.source: str | None = None
+        self.event: str | None = None
+        self.event_age = 0
+        self.event_cities: set[str] = set()
 
-    def advance(self, sentence: str, places: list, sources: list, gazetteer: Gazetteer) -> None:
+    def recent_event(self, reach: int) -> str | None:
+        return self.event if self.event and self.event_age <= reach else None
+
+    def advance(self, sentence: str, places: list, sources: list, gazetteer: Gazetteer, rules: Rules) -> None:
+        named_event = _named_event(sentence, rules)
+        cities = {p.name for p in places if p.kind != "country" and not p.modifier and not p.metonym}
+        if named_event:
+            self.event, self.event_age = named_event, 0
+            self.event_cities = cities
+        elif self.event and cities and not cities & self.event_cities:
+            self.event = None                   # the story moved to another city
+        elif self.event and rules.event_anaphora.search(sentence):
+            self.event_age = 0                  # "the attack" keeps the event alive
+        else:
+            self.event_age += 1
         place = context_place(places, gazetteer, sentence)
         if place:
             self.place = place
@@ -189,6 +208,29 @@ class _Discourse:
             self.source = named[-1].name
         elif not _opens_quote(sentence) and not any(s.pronoun for s in sources):
             self.source = None
+
+
+EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number is another clause's
+
+
+def _named_event(sentence: str, rules: Rules, near: int | None = None) -> str | None:
+    """The event a sentence names; with ``near``, the closest cue within reach of that position."""
+    found = [(abs(m.start() - near) if near is not None else m.start(), slug)
+             for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
+    if near is not None:
+        found = [f for f in found if f[0] <= EVENT_REACH_CHARS]
+    return min(found)[1] if found else None
+
+
+def event_for(sentence: str, mention: Any, rules: Rules, previous: str | None) -> str | None:
+    """The named event a figure belongs to, from its sentence or an anaphor near it."""
+    named = _named_event(sentence, rules, near=mention.start)
+    if named:
+        return named
+    if previous and any(abs(m.start() - mention.start) <= EVENT_REACH_CHARS
+                        for m in rules.event_anaphora.finditer(sentence)):
+        return previous
+    return None
 
 
 def _coordinated(sentence: str, first: Any, second: Any) -> bool:

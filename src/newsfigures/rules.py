@@ -18,7 +18,7 @@ import yaml
 
 from .config import RULES_DIR
 
-RULE_FILES = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml")
+RULE_FILES = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml", "events.yaml")
 
 
 def _merge(base: Any, extra: Any) -> Any:
@@ -60,6 +60,10 @@ class Rules:
     @property
     def places(self) -> dict[str, Any]:
         return self.data["places"]
+
+    @property
+    def events(self) -> dict[str, Any]:
+        return self.data["events"]
 
     @property
     def attribution(self) -> dict[str, Any]:
@@ -113,6 +117,16 @@ class Rules:
         self.pronouns = {w.lower() for w in att["pronouns"]}
         self.noun_markers = {str(w).lower() for w in att.get("noun_markers", [])}
         self.first_person = {str(w).lower() for w in att.get("first_person", [])}
+
+        ev = self.events
+        self.event_names = {e["slug"]: e["name"] for e in ev.get("events", [])}
+        self.event_cues: list[tuple[str, re.Pattern[str]]] = [
+            (e["slug"], re.compile(r"\b(?:" + _alternation([str(c) for c in e["cues"]]) + r")\b", re.I))
+            for e in ev.get("events", [])]
+        self.event_anaphora = re.compile(
+            r"\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?(?:"
+            + _alternation([str(a) for a in ev.get("anaphora", [])] or ["$^"]) + r")\b", re.I)
+        self.event_reach = int(ev.get("reach", 4))
 
         words = list(self.units) + list(self.scales)
         self.word_number_re = re.compile(

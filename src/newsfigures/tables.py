@@ -52,6 +52,7 @@ FIGURE_COLUMNS: dict[str, tuple[str, str]] = {
     "as_of": ("string", "ISO date the figure refers to when the sentence states or implies it."),
     "attributed_to": ("string", "Who the article says gave the figure; empty if unattributed."),
     "rate": ("string", "per_day (or per_week, per_month) for figures like '1,000 soldiers a day'."),
+    "event": ("string", "Named event the figure belongs to (rules/events.yaml slug, e.g. drama-theatre); empty if none."),
     "title": ("string", "The article's headline."),
     "url": ("string", "The article's address, when known."),
     "figure_id": ("string", "Stable id of the figure: hash of article id and character offsets."),
@@ -65,7 +66,14 @@ PROBLEM_COLUMNS: dict[str, tuple[str, str]] = {
     "fix": ("string", "What to do about it."),
 }
 
-TABLES = {"articles": ARTICLE_COLUMNS, "figures": FIGURE_COLUMNS, "problems": PROBLEM_COLUMNS}
+def _series_tables() -> dict[str, dict[str, tuple[str, str]]]:
+    from .series import SERIES_COLUMNS, SUMMARY_COLUMNS
+
+    return {"series": SERIES_COLUMNS, "series_summary": SUMMARY_COLUMNS}
+
+
+TABLES = {"articles": ARTICLE_COLUMNS, "figures": FIGURE_COLUMNS, "problems": PROBLEM_COLUMNS,
+          **_series_tables()}
 
 
 class ValidationError(ValueError):
