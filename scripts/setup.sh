@@ -40,6 +40,18 @@ fi
   --display-name "Python (newsfigures)" >/dev/null
 echo "setup: Jupyter kernel 'newsfigures' registered in $VENV"
 
+# Headless Chromium and poppler-utils let the tests check the report as a reader
+# sees it (no script runs, no network request, charts in the PDF). Installed from
+# Debian's packages when this runs as root with apt; elsewhere those tests skip.
+if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+  echo "setup: chromium and poppler-utils found"
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && [ "${NEWSFIGURES_SKIP_APT:-0}" != "1" ]; then
+  echo "setup: installing chromium and poppler-utils (Debian packages)"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
+else
+  echo "setup: chromium/poppler-utils missing; report browser and PDF checks will be skipped (install them to run those tests)"
+fi
+
 # Quarto renders the report where it is installed; the pip package downloads
 # the binary while installing, which only works with internet access. Without
 # it, `newsfigures report` uses its pandoc + Typst fallback.

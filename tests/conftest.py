@@ -32,11 +32,9 @@ def figures_of(extractor):
     return run
 
 
-@pytest.fixture
-def scratch_project(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the project's pipeline files and sample articles, as the root."""
-    root = tmp_path / "project"
-    root.mkdir()
+def make_project(root: Path, raw: Path = RAW) -> Path:
+    """A copy of the project's pipeline files with ``raw`` as data/raw."""
+    root.mkdir(parents=True)
     for name in PROJECT_FILES:
         source = ROOT / name
         target = root / name
@@ -45,34 +43,63 @@ def scratch_project(tmp_path: Path, monkeypatch) -> Path:
             shutil.copytree(source, target)
         else:
             shutil.copy2(source, target)
-    shutil.copytree(RAW, root / "data" / "raw")
+    shutil.copytree(raw, root / "data" / "raw")
     (root / "data" / "processed").mkdir(parents=True)
     (root / "tests" / "gold").mkdir(parents=True)
     shutil.copy2(GOLD, root / "tests" / "gold" / "gold.csv")
+    return root
+
+
+def run_stages(root: Path, analyses: bool = False) -> Path:
+    """What dvc repro does, through the package's functions (fast, no DVC)."""
+    import pandas as pd
+
+    from newsfigures.analysis import (select_figures, select_series, write_metric_analysis, write_overview,
+                                      write_series_analysis)
+    from newsfigures.config import Paths, load_params
+    from newsfigures.evaluate import evaluate_files
+    from newsfigures.ingest import ingest
+    from newsfigures.pipeline import run_extract
+    from newsfigures.series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
+    from newsfigures.tables import ARTICLE_COLUMNS, frame, write_table
+
+    paths = Paths(root)
+    result = ingest([paths.raw], progress=False)
+    write_table(frame((a.as_row() for a in result.articles), ARTICLE_COLUMNS), paths.articles)
+    run_extract([a.as_row() for a in result.articles], result.problems, [paths.figures], None, progress=False)
+    evaluate_files(paths.figures, root / "tests" / "gold" / "gold.csv", paths.processed / "scores.json",
+                   paths.processed / "evaluation_errors.csv")
+    series = build_series(pd.read_parquet(paths.figures))
+    write_table(frame(series.to_dict("records"), SERIES_COLUMNS), paths.series)
+    write_table(frame(summarise(series).to_dict("records"), SUMMARY_COLUMNS), paths.series_summary)
+    if analyses:
+        params = load_params(root)["analyse"]
+        figures = pd.read_parquet(paths.figures)
+        for metric in params["metrics"]:
+            write_metric_analysis(select_figures(figures, metric=metric), metric, paths.analysis_dir(metric))
+        series = pd.read_parquet(paths.series)
+        write_overview(series, paths.analysis_dir("overview"), params.get("min_reports", 2))
+        for name, config in params["series"].items():
+            write_series_analysis(select_series(series, config["key"]), config["key"], config["title"],
+                                  paths.analysis_dir("series") / name)
+    return root
+
+
+@pytest.fixture
+def scratch_project(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the project's pipeline files and sample articles, as the root."""
+    root = make_project(tmp_path / "project")
     monkeypatch.setenv("NEWSFIGURES_ROOT", str(root))
     return root
 
 
 @pytest.fixture
 def processed_project(scratch_project: Path) -> Path:
-    """The scratch project with ingest, extract and evaluate already run (no DVC)."""
-    from newsfigures.config import Paths
-    from newsfigures.evaluate import evaluate_files
-    from newsfigures.ingest import ingest
-    from newsfigures.pipeline import run_extract
-    from newsfigures.tables import ARTICLE_COLUMNS, frame, write_table
+    """The scratch project with ingest, extract, evaluate and series run (no DVC)."""
+    return run_stages(scratch_project)
 
-    paths = Paths(scratch_project)
-    result = ingest([paths.raw], progress=False)
-    write_table(frame((a.as_row() for a in result.articles), ARTICLE_COLUMNS), paths.articles)
-    run_extract([a.as_row() for a in result.articles], result.problems, [paths.figures], None, progress=False)
-    evaluate_files(paths.figures, scratch_project / "tests" / "gold" / "gold.csv",
-                   paths.processed / "scores.json")
-    import pandas as pd
 
-    from newsfigures.series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
-
-    series = build_series(pd.read_parquet(paths.figures))
-    write_table(frame(series.to_dict("records"), SERIES_COLUMNS), paths.series)
-    write_table(frame(summarise(series).to_dict("records"), SUMMARY_COLUMNS), paths.series_summary)
-    return scratch_project
+@pytest.fixture
+def analysed_project(scratch_project: Path) -> Path:
+    """The scratch project with every stage but the report run (no DVC)."""
+    return run_stages(scratch_project, analyses=True)

@@ -7,7 +7,6 @@ import json
 import pandas as pd
 import pytest
 
-from newsfigures.analysis import select_figures, write_metric_analysis
 from newsfigures.config import Paths, load_params
 from newsfigures.render import parse_qmd, render_report
 from newsfigures.report import md_text
@@ -25,15 +24,6 @@ def test_md_text_makes_markup_literal():
         "\\*bold\\* \\<b\\>x\\<\\/b\\> \\[link\\]\\(y\\) \\#tag \\$x\\$ \\@ref")
 
 
-@pytest.fixture
-def analysed_project(processed_project):
-    paths = Paths(processed_project)
-    figures = pd.read_parquet(paths.figures)
-    for metric in load_params(processed_project)["analyse"]["metrics"]:
-        write_metric_analysis(select_figures(figures, metric=metric), metric, paths.analysis_dir(metric))
-    return processed_project
-
-
 def test_fallback_renders_html_and_pdf_with_every_metric(analysed_project):
     used, outputs = render_report("fallback", paths=Paths(analysed_project))
     assert used.startswith("fallback")
@@ -48,3 +38,29 @@ def test_fallback_renders_html_and_pdf_with_every_metric(analysed_project):
     scores = json.loads((analysed_project / "data" / "processed" / "scores.json").read_text())
     assert f"{scores['detection']['f1']:.3f}" in html                # evaluation scores shown
     assert params["report"]["title"] in html
+
+
+def test_report_in_chromium_is_offline_quiet_and_draws_every_chart(analysed_project):
+    from browser import load
+
+    render_report("fallback", formats=("html",), paths=Paths(analysed_project))
+    page = analysed_project / "reports" / "report.html"
+    run = load(page)
+    assert run.console == []                                           # no errors, no warnings
+    assert [u for u in run.requests if u != page.resolve().as_uri() and not u.startswith("data:")] == []
+    params = load_params(analysed_project)["analyse"]
+    charts = len(params["metrics"]) + len(params["series"]) + 1        # + the overview
+    assert run.dom.count('class="nf-chart vega-embed') == charts       # vega-embed drew each one
+
+
+def test_pdf_has_the_static_charts(analysed_project):
+    import shutil
+    import subprocess
+
+    render_report("fallback", formats=("pdf",), paths=Paths(analysed_project))
+    if shutil.which("pdfimages") is None:
+        pytest.skip("pdfimages is not installed (Debian's poppler-utils)")
+    listing = subprocess.run(["pdfimages", "-list", str(analysed_project / "reports" / "report.pdf")],
+                             capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    params = load_params(analysed_project)["analyse"]
+    assert len(listing) >= len(params["metrics"]) + len(params["series"]) + 1

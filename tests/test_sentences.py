@@ -23,3 +23,8 @@ def test_names_with_inner_capitals_are_not_split():
 
 def test_repeated_captions_share_a_key():
     assert sentence_key(" The blast smashed the mall ") == sentence_key("The blast smashed the mall.")
+
+
+def test_camel_case_is_not_a_glued_seam():
+    text = "Police said document.body.setAttribute('x') was found and 8 died."
+    assert [s.text for s in split_sentences(text)] == [text]

@@ -38,6 +38,23 @@ def _metrics() -> list[str]:
     return list(load_params().get("analyse", {}).get("metrics", []))
 
 
+def _series_config() -> dict[str, dict]:
+    return dict(load_params().get("analyse", {}).get("series", {}) or {})
+
+
+def _link(url: Any, file: Any) -> str:
+    """A link back to the article: its URL when it is http(s), else its file in data/raw."""
+    from urllib.parse import quote
+
+    text = md_text(file)
+    if isinstance(url, str) and re.match(r"^https?://[^\s<>\"']+$", url):
+        return f"[{text}](<{url}>)"
+    if isinstance(file, str) and file:
+        path = _relative_to_reports(_paths().raw / file.split(":")[0])
+        return f"[{text}]({quote(path)})"
+    return text
+
+
 def _read_figures(paths: Paths) -> pd.DataFrame:
     return pd.read_parquet(paths.figures)
 
@@ -84,6 +101,114 @@ def metric_sections() -> str:
         table = pd.read_csv(folder / "table.csv")
         out.append(figures_table(table))
     return "\n".join(out)
+
+
+def series_sections() -> str:
+    """Per configured series: how it changed, its chart, and its reports."""
+    paths = _paths()
+    out: list[str] = []
+    for name, config in _series_config().items():
+        folder = paths.analysis_dir("series") / name
+        title = config.get("title") or config.get("key") or name
+        out.append(f"## {md_text(title)}\n")
+        summary_file = folder / "summary.json"
+        if not summary_file.exists():
+            out.append(f"*No analysis was produced for this series ({md_text(config.get('key'))}).*\n")
+            continue
+        info = json.loads(summary_file.read_text(encoding="utf-8"))
+        if not info.get("reports"):
+            out.append(f"*No figure in the corpus belongs to this series ({md_text(config.get('key'))}).*\n")
+            continue
+        out.append(f"{md_text(info.get('description'))} Latest: **{md_text(info.get('latest'))}**; highest: "
+                   f"**{md_text(info.get('highest'))}**; conservative (lowest sourced figure for the latest "
+                   f"date): **{md_text(info.get('conservative') or 'none sourced')}**. Series key: "
+                   f"`{config.get('key')}`.\n")
+        spec = json.loads((folder / "chart.vl.json").read_text(encoding="utf-8"))
+        out.append(chart_block(spec, f"series-{_slug_id(name)}", folder / "chart.png", title))
+        table = pd.read_csv(folder / "table.csv")
+        out.append(series_table(table))
+    return "\n".join(out)
+
+
+def _slug_id(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def series_table(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "*No reports.*\n"
+    lines = ["| date | publisher | as written | change | according to | quote |",
+             "|---------|----------|-----------|----------|------------|" + "-" * 44 + "|"]
+    for row in table.itertuples():
+        change = row.revision + (" · disagrees" if bool(row.disagreement) else "") + (" · conservative" if bool(row.conservative) else "")
+        lines.append("| " + " | ".join(md_text(v) for v in (row.date, row.publisher, row.surface, change,
+                                                            row.attributed_to, row.quote)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def overview_section() -> str:
+    """All series with enough reports, as small multiples."""
+    folder = _paths().analysis_dir("overview")
+    if not (folder / "series.vl.json").exists():
+        return "*The overview has not been produced.*\n"
+    spec = json.loads((folder / "series.vl.json").read_text(encoding="utf-8"))
+    info = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return (f"{info['series']} series have two or more reports. Each small chart is one series, in the "
+            "order of the dates its figures refer to.\n\n"
+            + chart_block(spec, "overview-series", folder / "series.png", "All series"))
+
+
+def disagreements() -> str:
+    """Reports that disagree with another source about the same date."""
+    path = _paths().series
+    if not path.exists():
+        return "*The series stage has not run.*\n"
+    series = pd.read_parquet(path)
+    rows = series[series["disagreement"].astype(bool)]
+    if rows.empty:
+        return ("No two sources give different values for the same as-of date in this corpus. Changes "
+                "between reports are revisions over time, listed with each series above.\n")
+    lines = ["| series | as of | as written | according to | publisher | quote |",
+             "|----------|--------|----------|-----------|----------|" + "-" * 44 + "|"]
+    for row in rows.sort_values(["series_key", "as_of"]).itertuples():
+        lines.append("| " + " | ".join(md_text(v) for v in (row.series_label, row.as_of, row.surface,
+                                                            row.attributed_to, row.publisher, row.quote)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def appendix() -> str:
+    """Every figure with its quote and a link back to its article."""
+    paths = _paths()
+    figures = _read_figures(paths)
+    articles = _read_articles(paths).set_index("file")
+    lines = ["| article | characters | as written | metric | place | as of | according to | quote |",
+             "|----------|--------|--------|--------|--------|--------|----------|" + "-" * 40 + "|"]
+    for row in figures.sort_values(["article", "char_start"]).itertuples():
+        url = articles["url"].get(row.article) if "url" in articles and row.article in articles.index else None
+        lines.append("| " + " | ".join([_link(url, row.article), f"{row.char_start}–{row.char_end}"]
+                                       + [md_text(v) for v in (row.surface, row.metric, row.location, row.as_of,
+                                                               row.attributed_to, row.quote)]) + " |")
+    return (f"All {len(figures)} figures. *characters* are the offsets of the figure in the article's text "
+            "as read (`data/processed/articles.parquet`).\n\n" + "\n".join(lines) + "\n")
+
+
+def caveats() -> str:
+    """What the extractor misses, from the evaluation and from known limits."""
+    path = _paths().processed / "evaluation_errors.csv"
+    counts = ""
+    if path.exists():
+        errors = pd.read_csv(path)
+        kinds = errors["kind"].value_counts()
+        fields = errors[errors["kind"] == "field"]["field"].value_counts()
+        counts = (f"On the sample gold it missed {int(kinds.get('miss', 0))} figures and raised "
+                  f"{int(kinds.get('false_alarm', 0))} false alarms; field disagreements by field: "
+                  + (", ".join(f"{md_text(k)} {v}" for k, v in fields.items()) or "none") + ". ")
+    return (counts + "Known limits: places are resolved from the sentence and the article's last named "
+            "place, so a figure about a place named several paragraphs earlier can get the wrong one; "
+            "relative dates in wire roundups that reprint older items resolve against the roundup's date; "
+            "speakers named only in an earlier sentence are followed through quotes and pronouns, not "
+            "further; publication dates of the sample articles were inferred from their content "
+            "(`published_source` in the articles table).\n")
 
 
 def chart_block(spec: dict, element_id: str, png: Path, caption: str) -> str:
@@ -146,4 +271,5 @@ def evaluation() -> str:
 
 def dictionaries() -> str:
     """Data dictionaries of the published tables."""
-    return "### figures\n\n" + dictionary_markdown("figures") + "\n\n### articles\n\n" + dictionary_markdown("articles") + "\n"
+    return "\n".join(f"## {name}\n\n{dictionary_markdown(name)}\n"
+                     for name in ("figures", "series", "series_summary", "articles"))

@@ -25,7 +25,10 @@ SENTENCE_STARTERS = {"The", "A", "An", "This", "That", "These", "Those", "It", "
                      "We", "In", "On", "At", "As", "But", "And", "Pictured", "Here", "There"}
 
 _END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9•])")
-_GLUE = re.compile(r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z](?:[a-z]|\s))")
+# A caption glued to the next sentence continues with a capitalised word and a
+# space ("morningA huge", "rubblePeople gather"); camelCase ("setAttribute(")
+# does not.
+_GLUE = re.compile(r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z][a-z]*\s)")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
 
