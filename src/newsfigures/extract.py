@@ -19,7 +19,7 @@ from .fields import (adjacent_cue, as_of_for, attribution_for, clause_span, cont
                      find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .numbers import find_numbers
 from .places import Gazetteer
-from .rules import Rules, load_rules
+from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
 
 EXTRACTOR_VERSION = f"{__version__}+rules"
@@ -45,48 +45,62 @@ class Extractor:
         return f"{EXTRACTOR_VERSION}.{self.rules.digest}"
 
     def figures(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        text: str = article["text"] or ""
-        published = _as_date(article.get("published"))
+        """Every figure of one article, as rows of the figures table."""
+        return self.attach(article, self.core_figures(article.get("text") or "", article.get("published")))
+
+    def core_figures(self, text: str, published: Any) -> list[dict[str, Any]]:
+        """The figures of a text, without the article's metadata (what the cache stores)."""
+        published_date = _as_date(published)
+        sentences = split_sentences(text)
+        keys = [sentence_key(s.text) for s in sentences]
+        first: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        # A sentence printed again word for word (a caption twice) is skipped
+        # entirely, as if it were not there.
+        repeated = [first[key] != index for index, key in enumerate(keys)]
+        context = _ArticleContext(self, [s.text for s in sentences], repeated)
         rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        state = _Discourse()
-        for sentence in split_sentences(text):
-            key = sentence_key(sentence.text)
-            if key in seen:
-                continue                     # a caption printed twice is one figure
-            seen.add(key)
-            for row in self._sentence_figures(sentence.text, published, state):
+        for index, sentence in enumerate(sentences):
+            if repeated[index] or not numberish(self.rules, sentence.text):
+                continue
+            for row in self._sentence_figures(sentence.text, published_date, context, index):
                 start = sentence.start + row.pop("_start")
                 end = sentence.start + row.pop("_end")
-                rows.append({
-                    "article": article.get("file"),
-                    "article_id": article.get("id"),
-                    "publisher": article.get("publisher"),
-                    "published": article.get("published"),
-                    "sentence_index": sentence.index,
-                    "char_start": start,
-                    "char_end": end,
-                    "surface": text[start:end],
-                    "quote": sentence.text,
-                    **row,
-                    "title": article.get("title"),
-                    "url": article.get("url"),
-                    "figure_id": hashlib.sha1(f"{article.get('id')}:{start}:{end}".encode()).hexdigest()[:12],
-                    "extractor_version": self.version,
-                })
+                rows.append({"sentence_index": sentence.index, "char_start": start, "char_end": end,
+                             "surface": text[start:end], "quote": sentence.text, **row})
         return rows
 
+    def attach(self, article: dict[str, Any], core: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows of the figures table: the article's metadata around each core figure."""
+        out = []
+        for row in core:
+            start, end = row["char_start"], row["char_end"]
+            out.append({
+                "article": article.get("file"),
+                "article_id": article.get("id"),
+                "publisher": article.get("publisher"),
+                "published": article.get("published"),
+                **row,
+                "title": article.get("title"),
+                "url": article.get("url"),
+                "figure_id": hashlib.sha1(f"{article.get('id')}:{start}:{end}".encode()).hexdigest()[:12],
+                "extractor_version": self.version,
+            })
+        return out
+
     def _sentence_figures(self, sentence: str, published: date | None,
-                          state: "_Discourse") -> Iterator[dict[str, Any]]:
+                          context: "_ArticleContext", index: int) -> Iterator[dict[str, Any]]:
         rules = self.rules
         mentions = find_numbers(sentence, rules)
-        places = self.gazetteer.find(sentence) if (mentions or state.wants_places) else []
-        previous_source, previous_place, previous_city = state.source, state.place, state.city
-        previous_event = state.recent_event(rules.event_reach)
-        sources = find_sources(sentence, rules)
-        state.advance(sentence, places, sources, self.gazetteer, rules)
         if not mentions:
             return
+        places = context.places(index)
+        sources = context.sources(index)
+        previous_source = context.source_before(index)
+        previous_place = context.place_before(index, cities_only=False)
+        previous_city = context.place_before(index, cities_only=True)
+        previous_event = context.event_before(index)
         # Keep numbers that can count people; their neighbours bound each clause.
         candidates = []
         for mention in mentions:
@@ -169,45 +183,121 @@ class Extractor:
             yield dict(row)
 
 
-class _Discourse:
-    """What earlier sentences of an article leave behind: the last place and speaker."""
+class _ArticleContext:
+    """What earlier sentences of an article leave behind: the last place, speaker and event.
 
-    wants_places = True
+    Worked out lazily, only for sentences that hold figures, by reading back
+    over the sentences before them (repeated sentences are skipped, as if
+    absent); each sentence is analysed at most once.
+    """
 
-    def __init__(self) -> None:
-        self.place: str | None = None
-        self.city: str | None = None
-        self.source: str | None = None
-        self.event: str | None = None
-        self.event_age = 0
-        self.event_cities: set[str] = set()
+    LOOKBACK = 60      # sentences read back for a place; a story rarely carries one further
 
-    def recent_event(self, reach: int) -> str | None:
-        return self.event if self.event and self.event_age <= reach else None
+    def __init__(self, extractor: Extractor, texts: list[str], repeated: list[bool]) -> None:
+        self.extractor = extractor
+        self.rules = extractor.rules
+        self.texts = texts
+        self.repeated = repeated
+        self._places: dict[int, list] = {}
+        self._sources: dict[int, list] = {}
+        self._place_memo: dict[tuple[int, bool], str | None] = {}
+        self._event_memo: dict[int, int | None] = {}
 
-    def advance(self, sentence: str, places: list, sources: list, gazetteer: Gazetteer, rules: Rules) -> None:
-        named_event = _named_event(sentence, rules)
-        cities = {p.name for p in places if p.kind != "country" and not p.modifier and not p.metonym}
-        if named_event:
-            self.event, self.event_age = named_event, 0
-            self.event_cities = cities
-        elif self.event and cities and not cities & self.event_cities:
-            self.event = None                   # the story moved to another city
-        elif self.event and rules.event_anaphora.search(sentence):
-            self.event_age = 0                  # "the attack" keeps the event alive
-        else:
-            self.event_age += 1
-        place = context_place(places, gazetteer, sentence)
-        if place:
-            self.place = place
-        city = context_place(places, gazetteer, sentence, cities_only=True)
-        if city:
-            self.city = city
-        named = [s for s in sources if not s.pronoun]
-        if named:
-            self.source = named[-1].name
-        elif not _opens_quote(sentence) and not any(s.pronoun for s in sources):
-            self.source = None
+    def places(self, index: int) -> list:
+        if index not in self._places:
+            self._places[index] = self.extractor.gazetteer.find(self.texts[index])
+        return self._places[index]
+
+    def sources(self, index: int) -> list:
+        if index not in self._sources:
+            self._sources[index] = find_sources(self.texts[index], self.rules)
+        return self._sources[index]
+
+    def _before(self, index: int, limit: int) -> Iterator[int]:
+        for j in range(index - 1, max(-1, index - 1 - limit), -1):
+            if not self.repeated[j]:
+                yield j
+
+    def source_before(self, index: int) -> str | None:
+        """The last named speaker, carried through quotes and pronouns ("he said")."""
+        for j in self._before(index, 8):
+            sources = self.sources(j)
+            named = [s for s in sources if not s.pronoun]
+            if named:
+                return named[-1].name
+            if not (_opens_quote(self.texts[j]) or any(s.pronoun for s in sources)):
+                return None
+        return None
+
+    def _previous(self, index: int) -> int | None:
+        """The nearest earlier sentence that is not a repeat."""
+        for j in range(index - 1, -1, -1):
+            if not self.repeated[j]:
+                return j
+        return None
+
+    def place_before(self, index: int, cities_only: bool) -> str | None:
+        """The place the previous sentences leave the reader in (memoised back to front)."""
+        pending = []
+        j = self._previous(index)
+        answer = None
+        while j is not None and len(pending) < self.LOOKBACK:
+            key = (j, cities_only)
+            if key in self._place_memo:             # what sentence j itself leaves behind
+                answer = self._place_memo[key]
+                break
+            pending.append(key)
+            place = context_place(self.places(j), self.extractor.gazetteer, self.texts[j], cities_only=cities_only)
+            if place:
+                answer = place
+                self._place_memo[key] = place
+                pending.pop()
+                break
+            j = self._previous(j)
+        for key in pending:
+            self._place_memo[key] = answer
+        return answer
+
+    def _last_event_sentence(self, index: int) -> int | None:
+        """The last sentence before ``index`` that names an event (memoised back to front)."""
+        pending = []
+        j = self._previous(index)
+        answer = None
+        while j is not None and len(pending) < self.LOOKBACK:
+            if j in self._event_memo:
+                answer = self._event_memo[j]
+                break
+            if self.rules.any_event_re.search(self.texts[j]) and _named_event(self.texts[j], self.rules):
+                answer = j
+                self._event_memo[j] = j
+                break
+            pending.append(j)
+            j = self._previous(j)
+        for k in pending:
+            self._event_memo[k] = answer
+        return answer
+
+    def event_before(self, index: int) -> str | None:
+        """The event still in play: named within reach, kept alive by anaphora ("the attack"),
+        dropped when the story moves to another city."""
+        rules = self.rules
+        named_at = self._last_event_sentence(index)
+        if named_at is None:
+            return None
+        event = _named_event(self.texts[named_at], rules)
+        cities = self._cities(named_at)
+        age = 0
+        for j in range(named_at + 1, index):
+            if self.repeated[j]:
+                continue
+            here = self._cities(j)
+            if here and not here & cities:
+                return None                          # the story moved to another city
+            age = 0 if rules.event_anaphora.search(self.texts[j]) else age + 1
+        return event if age <= rules.event_reach else None
+
+    def _cities(self, index: int) -> set[str]:
+        return {p.name for p in self.places(index) if p.kind != "country" and not p.modifier and not p.metonym}
 
 
 EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number is another clause's

@@ -123,12 +123,17 @@ class Rules:
         self.event_cues: list[tuple[str, re.Pattern[str]]] = [
             (e["slug"], re.compile(r"\b(?:" + _alternation([str(c) for c in e["cues"]]) + r")\b", re.I))
             for e in ev.get("events", [])]
+        self.any_event_re = re.compile(
+            r"\b(?:" + _alternation([str(c) for e in ev.get("events", []) for c in e["cues"]] or ["$^"]) + r")\b", re.I)
         self.event_anaphora = re.compile(
             r"\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?(?:"
             + _alternation([str(a) for a in ev.get("anaphora", [])] or ["$^"]) + r")\b", re.I)
         self.event_reach = int(ev.get("reach", 4))
 
         words = list(self.units) + list(self.scales)
+        # Cheap test: can this sentence hold a number at all (digits, number or vague words)?
+        self._numberish_words = re.compile(
+            r"\b(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + r")")
         self.word_number_re = re.compile(
             r"(?<![\w-])(?:(?:an?)\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b))?"
             r"(?:" + _alternation(words) + r")"
@@ -138,6 +143,14 @@ class Rules:
         self.vague_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(self.vague)) + r")(?![\w-])", re.I)
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def numberish(rules: "Rules", text: str) -> bool:
+    """Can this text hold a number at all (digits, number words, vague words)? A cheap pre-check."""
+    return bool(_DIGIT.search(text) or rules._numberish_words.search(text.lower()))
 
 
 def load_rules(extra_dir: str | Path | None = None) -> Rules:
