@@ -58,15 +58,13 @@ def run_stages(root: Path, analyses: bool = False) -> Path:
                                       write_series_analysis)
     from newsfigures.config import Paths, load_params
     from newsfigures.evaluate import evaluate_files
-    from newsfigures.ingest import ingest
-    from newsfigures.pipeline import run_extract
+    from newsfigures.pipeline import run_extract, run_ingest
     from newsfigures.series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
-    from newsfigures.tables import ARTICLE_COLUMNS, frame, write_table
+    from newsfigures.tables import frame, write_table
 
     paths = Paths(root)
-    result = ingest([paths.raw], progress=False)
-    write_table(frame((a.as_row() for a in result.articles), ARTICLE_COLUMNS), paths.articles)
-    run_extract([a.as_row() for a in result.articles], result.problems, [paths.figures], None, progress=False)
+    run_ingest([paths.raw], paths.articles, None, progress=False)
+    run_extract([paths.articles], [paths.figures], None, progress=False)
     evaluate_files(paths.figures, root / "tests" / "gold" / "gold.csv", paths.processed / "scores.json",
                    paths.processed / "evaluation_errors.csv")
     series = build_series(pd.read_parquet(paths.figures))

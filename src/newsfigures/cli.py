@@ -63,12 +63,6 @@ def _existing(paths: tuple[str, ...]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def _report_problems(problems: list) -> None:
-    for problem in problems:
-        click.echo(f"rejected: {problem}" if problem.level == "error" else f"{problem.level}: {problem}"[0:2000],
-                   err=True)
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
@@ -85,16 +79,12 @@ def ingest(paths: tuple[str, ...], out: str, problems_out: str | None, progress:
     from YAML front matter. Unreadable files are reported, never dropped
     silently.
     """
-    from .ingest import ingest as run_ingest
-    from .tables import ARTICLE_COLUMNS, PROBLEM_COLUMNS, frame, write_table
+    from .pipeline import run_ingest
 
-    result = run_ingest(_existing(paths), progress=_progress(progress))
-    _report_problems(result.problems)
-    write_table(frame((a.as_row() for a in result.articles), ARTICLE_COLUMNS), Path(out))
-    if problems_out:
-        write_table(frame((p.as_row() for p in result.problems), PROBLEM_COLUMNS), Path(problems_out))
-    rejected = sum(1 for p in result.problems if p.level != "warning")
-    click.echo(f"ingested {len(result.articles)} articles ({rejected} rejected) -> {out}", err=True)
+    count, problems = run_ingest(_existing(paths), Path(out), Path(problems_out) if problems_out else None,
+                                 progress=_progress(progress))
+    rejected = sum(1 for p in problems if p.level != "warning")
+    click.echo(f"ingested {count} articles ({rejected} rejected) -> {out}", err=True)
 
 
 @main.command()
@@ -107,33 +97,48 @@ def ingest(paths: tuple[str, ...], out: str, problems_out: str | None, progress:
               help="Folder of extra rule YAML files extending the packaged ones.")
 @click.option("--default-country", default="Ukraine", show_default=True,
               help="Location of country-level figures (refugees, displaced) when no place is named.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes (or Dask workers for a local cluster). Output is identical for any N.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine's processes; dask: a Dask cluster (see --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786) of an existing cluster; default: a LocalCluster.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Cache per-article results here (keyed by text, date and extractor+rules version).")
 @_PROGRESS
 def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | None, rules_dir: str | None,
-            default_country: str, progress: bool | None) -> None:
+            default_country: str, jobs: int, engine: str, scheduler: str | None, cache_dir: str | None,
+            progress: bool | None) -> None:
     """Extract reported figures from articles, one row per figure.
 
     PATHS are article files or folders (read recursively: .txt, .md,
     .html/.htm, .jsonl), or an articles.parquet written by `ingest`.
     The output format follows --out's suffix. Rejected articles go to
     stderr and to --rejects; the run still exits 0.
+
+    \b
+    Scale: articles are streamed (memory stays flat), --jobs N runs N
+    processes, --engine dask runs on a Dask cluster, and --cache-dir
+    skips articles already extracted with the same text, date and rules.
     """
-    from .pipeline import read_articles_for_extract, run_extract
+    from .pipeline import run_extract
 
     inputs = _existing(paths)
     for out in outs:
         if Path(out).suffix.lower() not in (".csv", ".parquet"):
             _fail(f"--out {out}: unknown format", "give a file ending in .csv or .parquet", EXIT_USAGE)
-    articles, problems = read_articles_for_extract(inputs, progress=_progress(progress))
-    _report_problems(problems)
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask", "add --engine dask", EXIT_USAGE)
     try:
-        n_articles, n_figures = run_extract(articles, problems, [Path(o) for o in outs],
-                                            Path(rejects_out) if rejects_out else None,
-                                            rules_dir=rules_dir, default_country=default_country,
-                                            progress=_progress(progress))
+        n_articles, n_figures, problems = run_extract(
+            inputs, [Path(o) for o in outs], Path(rejects_out) if rejects_out else None, rules_dir=rules_dir,
+            default_country=default_country, progress=_progress(progress), jobs=jobs, engine=engine,
+            scheduler=scheduler, cache_dir=Path(cache_dir) if cache_dir else None)
     except Exception as exc:  # validation or write failure: nothing was written
         _fail(f"{type(exc).__name__}: {exc}", "nothing was written; check --rules files, or report the bug")
-    click.echo(f"extracted {n_figures} figures from {n_articles} articles "
-               f"({sum(1 for p in problems if p.level != 'warning')} rejected) -> {', '.join(outs)}", err=True)
+    rejected = sum(1 for p in problems if p.level != "warning")
+    click.echo(f"extracted {n_figures} figures from {n_articles} articles ({rejected} rejected) -> {', '.join(outs)}",
+               err=True)
 
 
 @main.command()
@@ -210,6 +215,40 @@ def series(figures: str, outs: tuple[str, ...], summary_outs: tuple[str, ...]) -
     for out in summary_outs:
         write_table(frame(summary.to_dict("records"), SUMMARY_COLUMNS), Path(out))
     click.echo(f"{rows['series_key'].nunique()} series from {len(rows)} figures -> {', '.join(outs)}", err=True)
+
+
+@main.command()
+@click.option("--sizes", default="1000,10000,100000", show_default=True,
+              help="Corpus sizes (articles) to time extraction on, comma-separated.")
+@click.option("--jobs", "jobs_list", default="1,2", show_default=True, help="Process counts to time, comma-separated.")
+@click.option("--workdir", type=click.Path(file_okay=False), default=".cache/bench", show_default=True,
+              help="Where generated corpora and outputs go (reused between runs).")
+@click.option("--source", type=click.Path(exists=True, file_okay=False), default="data/raw", show_default=True,
+              help="Real articles whose sentences the synthetic corpus recombines.")
+@click.option("--out", type=click.Path(dir_okay=False), default="benchmarks/results.json", show_default=True,
+              help="Results as JSON; a Markdown table is written beside it (.md).")
+@click.option("--baseline-sentences", default=1000, show_default=True,
+              help="Sentences for the quantulum3 comparison (0 to skip).")
+@click.option("--incremental-size", default=10000, show_default=True,
+              help="Corpus size for the add-one-article run (0 to skip).")
+@click.option("--report-series", default=100, show_default=True, help="Series in the report-scale run (0 to skip).")
+def bench(sizes: str, jobs_list: str, workdir: str, source: str, out: str, baseline_sentences: int,
+          incremental_size: int, report_series: int) -> None:
+    """Measure speed and memory on a synthetic corpus of real sentences.
+
+    Reports articles/s, MB/s (per core) and peak memory for extraction at
+    each size, the extract stage after adding one article to a cached
+    corpus, newsfigures against quantulum3 per sentence, and the report
+    stage with many series. Slow at 100k articles: minutes, not seconds.
+    """
+    from .bench import run
+
+    results = run([int(x) for x in sizes.split(",") if x], [int(x) for x in jobs_list.split(",") if x],
+                  Path(workdir), Path(source), Path(out), baseline_sentences, incremental_size or None,
+                  report_series or None)
+    from .bench import markdown
+
+    click.echo(markdown(results))
 
 
 @main.command()

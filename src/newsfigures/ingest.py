@@ -428,11 +428,10 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
             yield given, given.parent
 
 
-def ingest(paths: Iterable[Path], progress: bool | None = None) -> IngestResult:
-    """Read every article under ``paths``; collect problems instead of stopping."""
+def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator[Article | Problem]:
+    """Articles and problems, one at a time, in file order: nothing holds the corpus."""
     from tqdm import tqdm
 
-    result = IngestResult()
     manifests: dict[Path, dict[Path, ManifestRow]] = {}
     seen_hashes: dict[str, str] = {}
     used_ids: set[str] = set()
@@ -440,34 +439,36 @@ def ingest(paths: Iterable[Path], progress: bool | None = None) -> IngestResult:
     for path, base in tqdm(files, desc="ingest", unit="file", disable=_quiet(progress)):
         base_key = base.resolve()
         if base_key not in manifests:
-            manifests[base_key] = read_manifest(base, result.problems)
+            manifest_problems: list[Problem] = []
+            manifests[base_key] = read_manifest(base, manifest_problems)
+            yield from manifest_problems
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
         if not path.exists():
-            result.problems.append(Problem(str(path), "no such file", fix="check the path"))
+            yield Problem(str(path), "no such file", fix="check the path")
             continue
         if path.suffix.lower() not in SUFFIXES:
-            result.problems.append(Problem(rel, f"unsupported file type {path.suffix or '(none)'}",
-                                           fix="use .txt, .md, .html or .jsonl"))
+            yield Problem(rel, f"unsupported file type {path.suffix or '(none)'}", fix="use .txt, .md, .html or .jsonl")
             continue
         try:
             articles = list(read_file(path, rel))
         except ArticleError as exc:
-            result.problems.append(Problem(rel, exc.reason, fix=exc.fix))
+            yield Problem(rel, exc.reason, fix=exc.fix)
             continue
         except OSError as exc:
-            result.problems.append(Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions"))
+            yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
         row = manifests[base_key].get(path.resolve())
         for article in articles:
             if isinstance(article, _LineProblem):
-                result.problems.append(Problem(article.where, article.reason, fix=article.fix))
+                yield Problem(article.where, article.reason, fix=article.fix)
                 continue
             if row is not None:
-                _apply_manifest(article, row, result.problems)
+                field_problems: list[Problem] = []
+                _apply_manifest(article, row, field_problems)
+                yield from field_problems
             if article.content_hash in seen_hashes:
-                result.problems.append(Problem(
-                    article.file, f"duplicate of {seen_hashes[article.content_hash]} (same text)",
-                    level="duplicate", fix="remove one copy, or ignore: only the first is used"))
+                yield Problem(article.file, f"duplicate of {seen_hashes[article.content_hash]} (same text)",
+                              level="duplicate", fix="remove one copy, or ignore: only the first is used")
                 continue
             seen_hashes[article.content_hash] = article.file
             base_id, n = article.id, 2
@@ -475,7 +476,14 @@ def ingest(paths: Iterable[Path], progress: bool | None = None) -> IngestResult:
                 article.id = f"{base_id}-{n}"
                 n += 1
             used_ids.add(article.id)
-            result.articles.append(article)
+            yield article
+
+
+def ingest(paths: Iterable[Path], progress: bool | None = None) -> IngestResult:
+    """Read every article under ``paths``; collect problems instead of stopping."""
+    result = IngestResult()
+    for item in iter_ingest(paths, progress):
+        (result.problems if isinstance(item, Problem) else result.articles).append(item)
     return result
 
 

@@ -1,56 +1,126 @@
-"""Glue for the extract stage: inputs in, validated tables out."""
+"""The ingest and extract stages: inputs in, validated tables out, streamed."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-import pandas as pd
+from .extract import ExtractOptions, Extractor
+from .ingest import Article, Problem, iter_ingest
+from .runner import Engine, FigureCache, TableWriter, extract_stream, iter_parquet_articles
+from .tables import ARTICLE_COLUMNS, FIGURE_COLUMNS, METRICS, PROBLEM_COLUMNS, QUALIFIERS, ValidationError
 
-from .extract import ExtractOptions, extract_articles
-from .ingest import Problem, ingest
-from .tables import FIGURE_COLUMNS, PROBLEM_COLUMNS, frame, validate_figures, write_table
 
-
-def read_articles_for_extract(paths: list[Path], progress: bool | None = None
-                              ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Articles from files and folders, or from an ingested articles.parquet."""
-    articles: list[dict[str, Any]] = []
-    problems: list[Problem] = []
+def iter_inputs(paths: list[Path], problems: list[Problem], progress: bool | None = None) -> Iterator[dict[str, Any]]:
+    """Articles from files and folders, or from an ingested articles.parquet, streamed."""
     raw_paths: list[Path] = []
     for path in paths:
         if path.is_file() and path.suffix.lower() == ".parquet":
-            df = pd.read_parquet(path)
-            missing = {"id", "file", "text"} - set(df.columns)
+            import pyarrow.parquet as pq
+
+            missing = {"id", "file", "text"} - set(pq.ParquetFile(path).schema_arrow.names)
             if missing:
                 problems.append(Problem(str(path), f"not an articles table (no {', '.join(sorted(missing))} column)",
                                         fix="give the articles.parquet written by `newsfigures ingest`"))
                 continue
-            df = df.astype(object).where(df.notna(), None)
-            articles.extend(df.to_dict("records"))
+            yield from iter_parquet_articles(path)
         else:
             raw_paths.append(path)
     if raw_paths:
-        result = ingest(raw_paths, progress=progress)
-        articles.extend(a.as_row() for a in result.articles)
-        problems.extend(result.problems)
-    return articles, problems
+        for item in iter_ingest(raw_paths, progress=progress):
+            if isinstance(item, Problem):
+                problems.append(item)
+                _say(item)
+            else:
+                yield item.as_row()
 
 
-def run_extract(articles: list[dict[str, Any]], problems: list[Problem], outs: list[Path],
-                rejects_out: Path | None, rules_dir: str | None = None,
-                default_country: str | None = "Ukraine", progress: bool | None = None) -> tuple[int, int]:
-    """Extract, validate, then write: a table that fails its checks is never written."""
+def _say(problem: Problem) -> None:
+    label = "rejected" if problem.level == "error" else problem.level
+    print(f"{label}: {problem}", file=sys.stderr)
+
+
+def check_rows(article: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """The figures contract, per article, before anything is written."""
+    text = article.get("text") or ""
+    for row in rows:
+        if text[row["char_start"]:row["char_end"]] != row["surface"]:
+            raise ValidationError(f"{article.get('file')}: surface {row['surface']!r} is not at "
+                                  f"{row['char_start']}:{row['char_end']}")
+        if row["metric"] not in METRICS or row["qualifier"] not in QUALIFIERS:
+            raise ValidationError(f"{article.get('file')}: unknown metric or qualifier in {row['surface']!r}")
+        if row["value"] is None and row["value_low"] is None:
+            raise ValidationError(f"{article.get('file')}: {row['surface']!r} has neither value nor bounds")
+
+
+def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, rules_dir: str | None = None,
+                default_country: str | None = "Ukraine", progress: bool | None = None, jobs: int = 1,
+                engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None
+                ) -> tuple[int, int, list[Problem]]:
+    """Extract, check, write. A table that breaks its contract is never put in place."""
+    from tqdm import tqdm
+
     options = ExtractOptions(default_country=default_country, rules_dir=rules_dir)
-    failed_before = len(problems)
-    rows = list(extract_articles(articles, options, progress=progress, total=len(articles), problems=problems))
-    for problem in problems[failed_before:]:
-        print(f"rejected: {problem}", file=sys.stderr)
-    figures = frame(rows, FIGURE_COLUMNS)
-    validate_figures(figures, {a["id"]: a["text"] for a in articles})
-    for out in outs:
-        write_table(figures, out)
+    extractor = Extractor(options)
+    problems: list[Problem] = []
+    writers = [TableWriter(out, FIGURE_COLUMNS) for out in outs]
+    runner = Engine(options, jobs=jobs, engine=engine, scheduler=scheduler)
+    cache = FigureCache(cache_dir, extractor.version) if cache_dir else None
+    n_articles = n_figures = 0
+    try:
+        stream = extract_stream(iter_inputs(paths, problems, progress), runner, extractor.version, cache)
+        for article, core in tqdm(stream, desc="extract", unit="article", disable=None if progress is None else not progress):
+            if isinstance(core, str):
+                problem = Problem(str(article.get("file")), core, fix="report this as a bug with the article attached")
+                problems.append(problem)
+                _say(problem)
+                continue
+            rows = extractor.attach(article, core)
+            check_rows(article, rows)
+            for writer in writers:
+                writer.add(rows)
+            n_articles += 1
+            n_figures += len(rows)
+        for writer in writers:
+            writer.close()
+    except BaseException:
+        for writer in writers:
+            writer.abort()
+        raise
+    finally:
+        runner.close()
+        if cache:
+            cache.close()
     if rejects_out is not None:
-        write_table(frame((p.as_row() for p in problems), PROBLEM_COLUMNS), rejects_out)
-    return len(articles), len(figures)
+        write_problems(problems, rejects_out)
+    return n_articles, n_figures, problems
+
+
+def write_problems(problems: list[Problem], path: Path) -> None:
+    writer = TableWriter(path, PROBLEM_COLUMNS)
+    writer.add([p.as_row() for p in problems])
+    writer.close()
+
+
+def run_ingest(paths: list[Path], out: Path, problems_out: Path | None, progress: bool | None = None
+               ) -> tuple[int, list[Problem]]:
+    """Articles into a table written in row groups; problems listed and returned."""
+    problems: list[Problem] = []
+    writer = TableWriter(out, ARTICLE_COLUMNS)
+    count = 0
+    try:
+        for item in iter_ingest(paths, progress=progress):
+            if isinstance(item, Problem):
+                problems.append(item)
+                _say(item)
+            else:
+                writer.add([item.as_row()])
+                count += 1
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    if problems_out:
+        write_problems(problems, problems_out)
+    return count, problems

@@ -134,16 +134,26 @@ def _slug_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
+SERIES_TABLE_LIMIT = 40
+
+
 def series_table(table: pd.DataFrame) -> str:
+    """A series' reports; a long series shows its first and last reports."""
     if table.empty:
         return "*No reports.*\n"
+    note = ""
+    if len(table) > SERIES_TABLE_LIMIT:
+        half = SERIES_TABLE_LIMIT // 2
+        note = (f"\n*{len(table) - SERIES_TABLE_LIMIT} reports in the middle are not printed; "
+                "the series table has them all.*\n")
+        table = pd.concat([table.head(half), table.tail(half)])
     lines = ["| date | publisher | as written | change | according to | quote |",
              "|---------|----------|-----------|----------|------------|" + "-" * 44 + "|"]
     for row in table.itertuples():
         change = row.revision + (" · disagrees" if bool(row.disagreement) else "") + (" · conservative" if bool(row.conservative) else "")
         lines.append("| " + " | ".join(md_text(v) for v in (row.date, row.publisher, row.surface, change,
                                                             row.attributed_to, row.quote)) + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + note
 
 
 def overview_section() -> str:
@@ -181,15 +191,20 @@ def appendix() -> str:
     paths = _paths()
     figures = _read_figures(paths)
     articles = _read_articles(paths).set_index("file")
+    limit = int((load_params().get("report") or {}).get("appendix_limit", 500))
+    shown = figures.sort_values(["article", "char_start"]).head(limit)
     lines = ["| article | characters | as written | metric | place | as of | according to | quote |",
              "|----------|--------|--------|--------|--------|--------|----------|" + "-" * 40 + "|"]
-    for row in figures.sort_values(["article", "char_start"]).itertuples():
+    for row in shown.itertuples():
         url = articles["url"].get(row.article) if "url" in articles and row.article in articles.index else None
         lines.append("| " + " | ".join([_link(url, row.article), f"{row.char_start}–{row.char_end}"]
                                        + [md_text(v) for v in (row.surface, row.metric, row.location, row.as_of,
                                                                row.attributed_to, row.quote)]) + " |")
-    return (f"All {len(figures)} figures. *characters* are the offsets of the figure in the article's text "
-            "as read (`data/processed/articles.parquet`).\n\n" + "\n".join(lines) + "\n")
+    head = (f"All {len(figures)} figures" if len(shown) == len(figures) else
+            f"The first {len(shown)} of {len(figures)} figures (all of them are in "
+            f"[figures.csv]({_relative_to_reports(paths.figures_csv)}); `report.appendix_limit` in params.yaml sets how many are printed)")
+    return (head + ". *characters* are the offsets of the figure in the article's text as read "
+            "(`data/processed/articles.parquet`).\n\n" + "\n".join(lines) + "\n")
 
 
 def caveats() -> str:

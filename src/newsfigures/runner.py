@@ -1,0 +1,239 @@
+"""Extraction at scale: streamed, cached per article, on processes or a Dask cluster.
+
+Articles flow through in batches; nothing holds the whole corpus. Each
+article's figures are cached under a key made of its text, its publication
+date (relative dates depend on it) and the extractor version, which includes
+a digest of the rules, so changing a rule invalidates the cache. Results come
+back in article order whatever the engine, and tables are written in row
+groups of a fixed number of rows, so ``--jobs 4`` or ``--engine dask`` write
+the same bytes as one process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from .extract import ExtractOptions, Extractor
+
+BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
+CHUNK_ARTICLES = 16       # articles per task sent to a worker
+ROW_GROUP = 50_000        # rows per Parquet row group / CSV flush: fixed, so output bytes never depend on batching
+
+
+class FigureCache:
+    """Per-article core figures in one SQLite file, keyed by text, date and extractor version."""
+
+    def __init__(self, folder: Path, version: str) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(folder / "figures.sqlite")
+        self.db.execute("CREATE TABLE IF NOT EXISTS figures (key TEXT PRIMARY KEY, rows TEXT NOT NULL)")
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, text: str, published: Any) -> str:
+        digest = hashlib.sha256()
+        for part in (self.version, str(published or ""), text):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for key, rows in self.db.execute(f"SELECT key, rows FROM figures WHERE key IN ({marks})", part):
+                found[key] = json.loads(rows)
+        return found
+
+    def put_many(self, items: list[tuple[str, list[dict]]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO figures (key, rows) VALUES (?, ?)",
+                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in items])
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# Worker side: one extractor per process, built on first use.
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def _extractor(options: dict) -> Extractor:
+    key = json.dumps(options, sort_keys=True)
+    if key not in _EXTRACTORS:
+        _EXTRACTORS[key] = Extractor(ExtractOptions(**options))
+    return _EXTRACTORS[key]
+
+
+def extract_chunk(chunk: list[tuple[str, Any]], options: dict) -> list[list[dict] | str]:
+    """Core figures of (text, published) pairs; an error message instead for an article that fails."""
+    extractor = _extractor(options)
+    out: list[list[dict] | str] = []
+    for text, published in chunk:
+        try:
+            out.append(extractor.core_figures(text, published))
+        except Exception as exc:  # one article's failure is reported, never fatal
+            out.append(f"the extractor failed on it ({type(exc).__name__}: {exc})")
+    return out
+
+
+class Engine:
+    """Runs chunks in order: in this process, on a process pool, or on Dask."""
+
+    def __init__(self, options: ExtractOptions, jobs: int = 1, engine: str = "local",
+                 scheduler: str | None = None) -> None:
+        self.options = asdict(options)
+        self.kind = engine
+        self.pool = None
+        self.client = None
+        self.cluster = None
+        if engine == "dask":
+            from dask.distributed import Client, LocalCluster
+
+            if scheduler:
+                self.client = Client(scheduler)
+            else:
+                self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                            dashboard_address=None)
+                self.client = Client(self.cluster)
+        elif jobs > 1:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(jobs)
+
+    def run(self, chunks: list[list[tuple[str, Any]]]) -> list[list[dict] | str]:
+        if not chunks:
+            return []
+        if self.client is not None:
+            futures = self.client.map(extract_chunk, chunks, options=self.options, pure=False)
+            results = self.client.gather(futures)
+        elif self.pool is not None:
+            results = self.pool.starmap(extract_chunk, [(chunk, self.options) for chunk in chunks])
+        else:
+            results = [extract_chunk(chunk, self.options) for chunk in chunks]
+        return [item for chunk in results for item in chunk]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, version: str,
+                   cache: FigureCache | None = None) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
+    """(article, its core figures or an error) for every article, in input order."""
+    batch: list[dict[str, Any]] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= BATCH_ARTICLES:
+            yield from _run_batch(batch, engine, cache)
+            batch = []
+    if batch:
+        yield from _run_batch(batch, engine, cache)
+
+
+def _run_batch(batch: list[dict[str, Any]], engine: Engine, cache: FigureCache | None
+               ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
+    keys = [cache.key(a.get("text") or "", a.get("published")) for a in batch] if cache else []
+    cached = cache.get_many(keys) if cache else {}
+    todo = [i for i in range(len(batch)) if not cache or keys[i] not in cached]
+    pairs = [(batch[i].get("text") or "", batch[i].get("published")) for i in todo]
+    chunks = [pairs[i:i + CHUNK_ARTICLES] for i in range(0, len(pairs), CHUNK_ARTICLES)]
+    fresh = dict(zip(todo, engine.run(chunks)))
+    if cache:
+        cache.hits += len(batch) - len(todo)
+        cache.misses += len(todo)
+        cache.put_many([(keys[i], rows) for i, rows in fresh.items() if not isinstance(rows, str)])
+    for i, article in enumerate(batch):
+        yield article, (fresh[i] if i in fresh else cached[keys[i]])
+
+
+class TableWriter:
+    """Rows to .csv or .parquet in fixed-size row groups: flat memory, same bytes every time."""
+
+    def __init__(self, path: Path, columns: dict[str, tuple[str, str]]) -> None:
+        from .tables import frame
+
+        self.path = Path(path)
+        self.columns = columns
+        self.frame = frame
+        self.suffix = self.path.suffix.lower()
+        if self.suffix not in (".csv", ".parquet"):
+            raise ValueError(f"{path}: output must end in .csv or .parquet")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.path.with_name(self.path.name + ".partial")
+        self.buffer: list[dict] = []
+        self.writer = None
+        self.handle = None
+        self.rows = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self.buffer.extend(rows)
+        while len(self.buffer) >= ROW_GROUP:
+            self._flush(self.buffer[:ROW_GROUP])
+            self.buffer = self.buffer[ROW_GROUP:]
+
+    def _flush(self, rows: list[dict]) -> None:
+        df = self.frame(rows, self.columns)
+        self.rows += len(df)
+        if self.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.tmp, table.schema)
+            self.writer.write_table(table)
+        else:
+            if self.handle is None:
+                self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
+                df.iloc[0:0].to_csv(self.handle, index=False)
+            df.to_csv(self.handle, index=False, header=False)
+
+    def close(self) -> None:
+        """Write what is left and move the file into place (a failed run leaves no half table)."""
+        if self.buffer or (self.writer is None and self.handle is None):
+            self._flush(self.buffer)
+            self.buffer = []
+        if self.writer is not None:
+            self.writer.close()
+        if self.handle is not None:
+            self.handle.close()
+        self.tmp.replace(self.path)
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if self.handle is not None:
+            self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def iter_parquet_articles(path: Path, batch_rows: int = 1000) -> Iterator[dict[str, Any]]:
+    """Articles from an articles.parquet, a batch at a time."""
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    for batch in source.iter_batches(batch_size=batch_rows):
+        frame = batch.to_pandas()
+        frame = frame.astype(object).where(frame.notna(), None)
+        yield from frame.to_dict("records")
+
+
+def rows_to_frame(rows: list[dict]) -> pd.DataFrame:
+    from .tables import FIGURE_COLUMNS, frame
+
+    return frame(rows, FIGURE_COLUMNS)
