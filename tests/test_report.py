@@ -64,3 +64,16 @@ def test_pdf_has_the_static_charts(analysed_project):
                              capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     params = load_params(analysed_project)["analyse"]
     assert len(listing) >= len(params["metrics"]) + len(params["series"]) + 1
+
+
+def test_quarto_renders_the_same_report_where_installed(analysed_project):
+    import shutil
+
+    if shutil.which("quarto") is None:
+        pytest.skip("quarto is not on PATH (its pip package downloads the binary at install; the fallback is tested above)")
+    used, outputs = render_report("quarto", paths=Paths(analysed_project))
+    assert used == "quarto"
+    html = (analysed_project / "reports" / "report.html").read_text(encoding="utf-8")
+    for metric in load_params(analysed_project)["analyse"]["metrics"]:
+        assert f'id="chart-{metric}"' in html
+    assert (analysed_project / "reports" / "report.pdf").read_bytes()[:5] == b"%PDF-"

@@ -23,21 +23,26 @@ class MetricAnalysis:
     summary: dict
 
 
-def select_figures(figures: pd.DataFrame, metric: str | None = None, location: str = "",
-                   start_date: str = "", end_date: str = "") -> pd.DataFrame:
-    """Figures of one metric, place and publication window (empty filters keep all)."""
-    df = figures
+def _filtered(df: pd.DataFrame, date_column: str, metric: str | None = "", location: str = "",
+              start_date: str = "", end_date: str = "") -> pd.DataFrame:
+    """Rows of one metric and place whose ``date_column`` falls in a window (empty filters keep all)."""
     if metric:
         df = df[df["metric"] == metric]
     if location:
         df = df[df["location"].fillna("").str.lower() == location.lower()]
-    published = pd.to_datetime(df["published"], errors="coerce")
+    dates = pd.to_datetime(df[date_column], errors="coerce")
+    keep = pd.Series(True, index=df.index)
     if start_date:
-        df = df[published >= pd.Timestamp(start_date)]
-        published = published[df.index]
+        keep &= dates >= pd.Timestamp(start_date)
     if end_date:
-        df = df[published <= pd.Timestamp(end_date)]
-    return df.copy()
+        keep &= dates <= pd.Timestamp(end_date)
+    return df[keep].copy()
+
+
+def select_figures(figures: pd.DataFrame, metric: str | None = None, location: str = "",
+                   start_date: str = "", end_date: str = "") -> pd.DataFrame:
+    """Figures of one metric, place and publication window (empty filters keep all)."""
+    return _filtered(figures, "published", metric, location, start_date, end_date)
 
 
 def write_metric_analysis(figures: pd.DataFrame, metric: str, out_dir: Path) -> MetricAnalysis:
@@ -66,20 +71,10 @@ def write_metric_analysis(figures: pd.DataFrame, metric: str, out_dir: Path) -> 
 
 def select_series(series: pd.DataFrame, series_key: str = "", metric: str = "", location: str = "",
                   start_date: str = "", end_date: str = "") -> pd.DataFrame:
-    """Series rows for one key (or a metric and place), within a date window."""
-    df = series
+    """Series rows for one key (or a metric and place), within a window of the dates they refer to."""
     if series_key:
-        df = df[df["series_key"] == series_key]
-    if metric:
-        df = df[df["metric"] == metric]
-    if location:
-        df = df[df["location"].fillna("").str.lower() == location.lower()]
-    dates = pd.to_datetime(df["date"], errors="coerce")
-    if start_date:
-        df, dates = df[dates >= pd.Timestamp(start_date)], dates[dates >= pd.Timestamp(start_date)]
-    if end_date:
-        df = df[dates <= pd.Timestamp(end_date)]
-    return df.copy()
+        series = series[series["series_key"] == series_key]
+    return _filtered(series, "date", metric, location, start_date, end_date)
 
 
 SERIES_TABLE_COLUMNS = ["position", "date", "published", "as_of", "publisher", "attributed_to", "surface",

@@ -305,6 +305,8 @@ EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number i
 
 def _named_event(sentence: str, rules: Rules, near: int | None = None) -> str | None:
     """The event a sentence names; with ``near``, the closest cue within reach of that position."""
+    if not rules.any_event_re.search(sentence):
+        return None
     found = [(abs(m.start() - near) if near is not None else m.start(), slug)
              for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
     if near is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Iterator
 
 from .numbers import Mention
 from .places import Gazetteer, PlaceMention
@@ -107,17 +108,26 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
     return match.start() if match else stop
 
 
+def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
+    """Every (metric, match) of the cue words in ``text``, skipping cues whose literal start is absent."""
+    lower = text.lower()
+    for metric, anchor, pattern in rules.metric_anchored:
+        if anchor and anchor not in lower:
+            continue
+        for match in pattern.finditer(text):
+            yield metric, match
+
+
 def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int] | None:
     """The metric of the first cue in ``text`` (or the one ending last, with ``reverse``).
 
     At one position the longer cue wins ("asked to be evacuated" over "evacuated").
     """
     best: tuple[int, int, str] | None = None
-    for metric, pattern in rules.metric_cues:
-        for match in pattern.finditer(text):
-            key = (-match.end() if reverse else match.start(), -(match.end() - match.start()))
-            if best is None or key < best[:2]:
-                best = (key[0], key[1], metric)
+    for metric, match in _cues_in(text, rules):
+        key = (-match.end() if reverse else match.start(), -(match.end() - match.start()))
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], metric)
     if best is None:
         return None
     return best[2], abs(best[0])
@@ -132,10 +142,9 @@ def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -
         return None
     text = sentence[near[0][1]:mention.start].rstrip()
     best = None
-    for metric, pattern in rules.metric_cues:
-        for match in pattern.finditer(text):
-            if match.end() == len(text) and (best is None or match.start() < best[0]):
-                best = (match.start(), metric)
+    for metric, match in _cues_in(text, rules):
+        if match.end() == len(text) and (best is None or match.start() < best[0]):
+            best = (match.start(), metric)
     return best[1] if best else None
 
 
@@ -475,9 +484,9 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         name = _clean_source(match.group(1), rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
-    for match in re.finditer(r"[A-Za-z]+", sentence):
+    for match in rules.speech_re.finditer(sentence):
         verb = match.group(0).lower()
-        if verb not in rules.speech_verbs or verb in ("according", "showed", "show", "shows", "citing", "cited"):
+        if verb in ("according", "showed", "show", "shows", "citing", "cited"):
             continue
         head = sentence[:match.start()]
         prev = re.search(r"([\w’']+)\W*$", head)

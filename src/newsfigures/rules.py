@@ -32,6 +32,17 @@ def _merge(base: Any, extra: Any) -> Any:
     return extra if extra is not None else base
 
 
+def _literal_prefix(regex: str) -> str:
+    """The lower-case literal text a cue regex starts with ("kills?" -> "kill", "(?:fled|…)" -> "")."""
+    match = re.match(r"[a-z][a-z ']*", regex.lower())
+    if not match:
+        return ""
+    prefix = match.group(0)
+    if regex[len(prefix):len(prefix) + 1] in ("?", "*", "{"):
+        prefix = prefix[:-1]                      # the last character is optional
+    return prefix
+
+
 def _alternation(words: list[str]) -> str:
     """A regex alternation, longest first, of literal words or phrases."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
@@ -98,9 +109,14 @@ class Rules:
 
         met = self.metrics
         self.metric_cues = []
+        # Each cue with the literal text it must contain ("" when it starts with a
+        # group): a substring test skips most regex scans.
+        self.metric_anchored: list[tuple[str, str, re.Pattern[str]]] = []
         for metric, cues in met["metrics"].items():
             for cue in cues:
-                self.metric_cues.append((metric, re.compile(rf"\b(?:{cue})\b", re.I)))
+                pattern = re.compile(rf"\b(?:{cue})\b", re.I)
+                self.metric_cues.append((metric, pattern))
+                self.metric_anchored.append((metric, _literal_prefix(str(cue)), pattern))
         self.population_cue_re = re.compile(
             r"\b(?:" + _alternation([str(w).lower() for w in exc["population_cues"]]) + r")\b", re.I)
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
@@ -112,6 +128,7 @@ class Rules:
 
         att = self.attribution
         self.speech_verbs = {w.lower() for w in att["speech_verbs"]}
+        self.speech_re = re.compile(r"\b(?:" + _alternation(sorted(self.speech_verbs)) + r")\b", re.I)
         self.attr_stop = {str(w).lower() for w in att["stop_words"]}
         self.attr_strip = {w.lower() for w in att["strip_leading"]}
         self.pronouns = {w.lower() for w in att["pronouns"]}
