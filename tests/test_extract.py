@@ -112,25 +112,6 @@ def test_every_sample_figure_is_traceable(extractor):
             assert text.find(row["quote"]) >= 0
 
 
-def test_an_article_the_extractor_fails_on_is_reported_not_fatal(monkeypatch):
-    from newsfigures import extract as module
-
-    real = module.Extractor.figures
-
-    def flaky(self, article):
-        if article["id"] == "bad":
-            raise RuntimeError("boom")
-        return real(self, article)
-
-    monkeypatch.setattr(module.Extractor, "figures", flaky)
-    problems: list = []
-    articles = [{"id": "bad", "file": "bad.txt", "text": "8 people were killed."},
-                {"id": "good", "file": "good.txt", "text": "Eight people were killed in Kyiv."}]
-    rows = list(module.extract_articles(articles, problems=problems, progress=False))
-    assert [r["article"] for r in rows] == ["good.txt"]
-    assert [p.file for p in problems] == ["bad.txt"] and "boom" in problems[0].reason
-
-
 @pytest.mark.parametrize("sentence", [
     "Mariupol, a city of 400,000, has been encircled.",
     "Almost ten per cent of the 430,000 who live there have left.",

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from . import __version__
 from .fields import (adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates, hard_segment,
@@ -348,29 +348,3 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
-
-
-def extract_articles(articles: Iterable[dict[str, Any]], options: ExtractOptions | None = None,
-                     progress: bool | None = None, total: int | None = None,
-                     problems: list | None = None) -> Iterator[dict[str, Any]]:
-    """Figures of every article, in article order.
-
-    An article the extractor fails on is reported in ``problems`` (with the
-    error) and skipped; it never stops the run.
-    """
-    from tqdm import tqdm
-
-    from .ingest import Problem
-
-    extractor = Extractor(options)
-    disable = None if progress is None else not progress
-    for article in tqdm(articles, desc="extract", unit="article", total=total, disable=disable):
-        try:
-            rows = extractor.figures(article)
-        except Exception as exc:  # a bug on one article must not lose the others
-            if problems is None:
-                raise
-            problems.append(Problem(str(article.get("file")), f"the extractor failed on it ({type(exc).__name__}: {exc})",
-                                    fix="report this as a bug with the article attached"))
-            continue
-        yield from rows

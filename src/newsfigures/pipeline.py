@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .extract import ExtractOptions, Extractor
-from .ingest import Article, Problem, iter_ingest
+from .ingest import Problem, iter_ingest
 from .runner import Engine, FigureCache, TableWriter, extract_stream, iter_parquet_articles
 from .tables import ARTICLE_COLUMNS, FIGURE_COLUMNS, METRICS, PROBLEM_COLUMNS, QUALIFIERS, ValidationError
 

@@ -18,8 +18,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import pandas as pd
-
 from .extract import ExtractOptions, Extractor
 
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
@@ -231,9 +229,3 @@ def iter_parquet_articles(path: Path, batch_rows: int = 1000) -> Iterator[dict[s
         frame = batch.to_pandas()
         frame = frame.astype(object).where(frame.notna(), None)
         yield from frame.to_dict("records")
-
-
-def rows_to_frame(rows: list[dict]) -> pd.DataFrame:
-    from .tables import FIGURE_COLUMNS, frame
-
-    return frame(rows, FIGURE_COLUMNS)

@@ -95,32 +95,6 @@ def frame(rows: Iterable[dict[str, Any]], columns: dict[str, tuple[str, str]]) -
     return df
 
 
-def validate_figures(figures: pd.DataFrame, articles_text: dict[str, str] | None = None) -> None:
-    """Check the figures contract; raise ValidationError listing every breach."""
-    errors: list[str] = []
-    bad_metric = set(figures["metric"].dropna()) - set(METRICS)
-    if bad_metric:
-        errors.append(f"unknown metric(s): {sorted(bad_metric)}")
-    bad_qual = set(figures["qualifier"].dropna()) - set(QUALIFIERS)
-    if bad_qual:
-        errors.append(f"unknown qualifier(s): {sorted(bad_qual)}")
-    if (figures["char_end"] <= figures["char_start"]).any():
-        errors.append("some rows have char_end <= char_start")
-    no_value = figures["value"].isna() & figures["value_low"].isna()
-    if no_value.any():
-        errors.append(f"{int(no_value.sum())} rows have neither value nor bounds")
-    if figures["figure_id"].duplicated().any():
-        errors.append("figure_id is not unique")
-    if articles_text is not None:
-        for row in figures.itertuples():
-            text = articles_text.get(row.article_id)
-            if text is None or text[row.char_start:row.char_end] != row.surface:
-                errors.append(f"{row.article}: surface {row.surface!r} is not at {row.char_start}:{row.char_end}")
-                break
-    if errors:
-        raise ValidationError("; ".join(errors))
-
-
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write by suffix: .parquet or .csv (anything else is refused)."""
     path = Path(path)
@@ -136,7 +110,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 
 def dictionary_markdown(name: str) -> str:
     """The data dictionary of one table as a Markdown table."""
-    lines = [f"| column | type | meaning |", "|---|---|---|"]
+    lines = ["| column | type | meaning |", "|---|---|---|"]
     for column, (dtype, text) in TABLES[name].items():
         lines.append(f"| `{column}` | {dtype} | {text} |")
     return "\n".join(lines)
