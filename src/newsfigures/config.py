@@ -50,7 +50,6 @@ class Paths:
         self.article_rejects = self.processed / "article_rejects.csv"
         self.figures = self.processed / "figures.parquet"
         self.figures_csv = self.processed / "figures.csv"
-        self.figure_rejects = self.processed / "figure_rejects.csv"
         self.series = self.processed / "series.parquet"
         self.series_csv = self.processed / "series.csv"
         self.series_summary = self.processed / "series_summary.csv"

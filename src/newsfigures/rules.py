@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,6 @@ class Rules:
 
     data: dict[str, Any]
     digest: str
-    metric_cues: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
     @property
     def numbers(self) -> dict[str, Any]:
@@ -98,7 +97,6 @@ class Rules:
         self.unit_words = {str(w).lower() for w in exc["unit_words"]}
         self.thing_nouns = {str(w).lower() for w in exc["thing_nouns"]}
         self.before_words = {str(w).lower() for w in exc["before_words"]}
-        self.population_cues = [str(w).lower() for w in exc["population_cues"]]
         self.month_names = {str(w).lower() for w in exc["month_names"]}
         self.population_before_re = re.compile(
             r"\b(?:" + _alternation([str(w).lower() for w in exc.get("population_before", [])] or ["$^"])
@@ -108,14 +106,12 @@ class Rules:
             r"\b(?:" + _alternation(ages) + r")\s+(?:[\w]+\s+(?:and|to|or|-|–)\s+)?$", re.I)
 
         met = self.metrics
-        self.metric_cues = []
         # Each cue with the literal text it must contain ("" when it starts with a
         # group): a substring test skips most regex scans.
         self.metric_anchored: list[tuple[str, str, re.Pattern[str]]] = []
         for metric, cues in met["metrics"].items():
             for cue in cues:
                 pattern = re.compile(rf"\b(?:{cue})\b", re.I)
-                self.metric_cues.append((metric, pattern))
                 self.metric_anchored.append((metric, _literal_prefix(str(cue)), pattern))
         self.population_cue_re = re.compile(
             r"\b(?:" + _alternation([str(w).lower() for w in exc["population_cues"]]) + r")\b", re.I)
