@@ -30,7 +30,9 @@ else
   echo "setup: creating $VENV with $($PYTHON --version)"
   [ -d "$VENV" ] || "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
-  "$VENV/bin/uv" pip sync --quiet --python "$VENV/bin/python" requirements.lock
+  # --compile-bytecode: .pyc files written once here, so imports stay fast even
+  # where PYTHONDONTWRITEBYTECODE is set (otherwise pandas alone takes ~2 s to import).
+  "$VENV/bin/uv" pip sync --quiet --compile-bytecode --python "$VENV/bin/python" requirements.lock
   "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --no-deps -e .
   echo "$WANT" > "$STAMP"
 fi

@@ -89,3 +89,67 @@ def test_an_article_failing_in_a_worker_is_reported(corpus, tmp_path, monkeypatc
     n_articles, n_figures, problems = run_extract([folder], [tmp_path / "f.csv"], None, progress=False, jobs=2)
     assert (n_articles, n_figures) == (1, 1)
     assert [p.file for p in problems] == ["bad.txt"] and "boom" in problems[0].reason
+
+
+def test_a_warm_run_never_builds_the_gazetteer(corpus, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = extract(corpus, tmp_path / "a", cache_dir=cache)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a run served from the cache built the gazetteer")
+
+    monkeypatch.setattr("newsfigures.extract.Gazetteer", refuse)
+    assert extract(corpus, tmp_path / "b", cache_dir=cache, jobs=2) == first
+
+
+def test_cache_key_comes_from_the_content_hash(tmp_path):
+    import hashlib
+
+    cache = runner.FigureCache(tmp_path, "v1")
+    text = "Eight people were killed in Kyiv."
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    assert cache.key({"content_hash": digest, "published": "2022-03-01"}) == cache.key(
+        {"text": text, "published": "2022-03-01"})
+    assert cache.key({"text": text, "published": "2022-03-02"}) != cache.key({"text": text, "published": "2022-03-01"})
+    assert runner.FigureCache(tmp_path / "b", "v2").key({"text": text}) != cache.key({"text": text})
+    cache.close()
+
+
+def test_tables_written_by_arrow_read_back_with_the_contract_dtypes(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+
+    from newsfigures.tables import FIGURE_COLUMNS, all_tables, arrow_schema, frame
+
+    for columns in all_tables().values():      # the same schema pandas would write, without pandas
+        assert arrow_schema(columns).equals(pa.Schema.from_pandas(frame([], columns), preserve_index=False),
+                                            check_metadata=True)
+    rows = [{"article": "a.txt", "char_start": 3, "char_end": 6, "surface": "600", "value": 600,
+             "quote": 'He said, "600\nwere killed"', "location": ""},
+            {"article": "b.txt", "char_start": 0, "char_end": 4, "surface": "some", "value": None,
+             "value_low": 2.0}]                  # a float count: coerced as tables.frame does
+    writer = runner.TableWriter([tmp_path / "f.parquet", tmp_path / "f.csv"], FIGURE_COLUMNS)
+    writer.add(rows)
+    writer.close()
+    table = pd.read_parquet(tmp_path / "f.parquet")
+    assert str(table["value"].dtype) == "Int64" and list(table.columns) == list(FIGURE_COLUMNS)
+    assert table["value"].tolist()[0] == 600 and pd.isna(table["value"].tolist()[1])
+    assert table["value_low"].tolist()[1] == 2
+    csv = pd.read_csv(tmp_path / "f.csv")
+    assert csv["quote"][0] == 'He said, "600\nwere killed"' and list(csv.columns) == list(FIGURE_COLUMNS)
+    assert (tmp_path / "f.csv").read_text().splitlines()[0] == ",".join(FIGURE_COLUMNS)
+
+
+def test_the_gazetteer_is_kept_on_disk_between_runs(tmp_path, monkeypatch):
+    from newsfigures import places
+    from newsfigures.rules import load_rules
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    rules = load_rules()
+    places._gazetteer.cache_clear()
+    built = places._gazetteer(rules.digest, rules)
+    assert list((tmp_path / "newsfigures").glob(f"gazetteer-{rules.digest}-*.pickle"))
+    places._gazetteer.cache_clear()
+    monkeypatch.setattr(places, "_build_gazetteer", lambda rules: pytest.fail("rebuilt despite the stored copy"))
+    assert places._gazetteer(rules.digest, rules) == built
+    places._gazetteer.cache_clear()

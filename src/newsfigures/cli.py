@@ -256,9 +256,9 @@ def bench(sizes: str, jobs_list: str, workdir: str, source: str, out: str, basel
                 required=False)
 def dictionary(table: str | None) -> None:
     """Print the data dictionary of the published tables (Markdown)."""
-    from .tables import TABLES, dictionary_markdown
+    from .tables import all_tables, dictionary_markdown
 
-    for name in ([table] if table else list(TABLES)):
+    for name in ([table] if table else list(all_tables())):
         click.echo(f"## {name}\n\n{dictionary_markdown(name)}\n")
 
 

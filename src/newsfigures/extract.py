@@ -37,8 +37,15 @@ class Extractor:
     def __init__(self, options: ExtractOptions | None = None) -> None:
         self.options = options or ExtractOptions()
         self.rules: Rules = load_rules(self.options.rules_dir)
-        self.gazetteer = Gazetteer(self.rules)
-        self.gazetteer.default_country = self.options.default_country
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """Built on first use: a run served from the cache never pays for it."""
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer(self.rules)
+            self._gazetteer.default_country = self.options.default_country
+        return self._gazetteer
 
     @property
     def version(self) -> str:
@@ -73,20 +80,17 @@ class Extractor:
 
     def attach(self, article: dict[str, Any], core: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Rows of the figures table: the article's metadata around each core figure."""
+        version = self.version
+        article_id = article.get("id")
+        head = {"article": article.get("file"), "article_id": article_id,
+                "publisher": article.get("publisher"), "published": article.get("published")}
+        title, url = article.get("title"), article.get("url")
+        sha1 = hashlib.sha1
         out = []
         for row in core:
-            start, end = row["char_start"], row["char_end"]
-            out.append({
-                "article": article.get("file"),
-                "article_id": article.get("id"),
-                "publisher": article.get("publisher"),
-                "published": article.get("published"),
-                **row,
-                "title": article.get("title"),
-                "url": article.get("url"),
-                "figure_id": hashlib.sha1(f"{article.get('id')}:{start}:{end}".encode()).hexdigest()[:12],
-                "extractor_version": self.version,
-            })
+            figure_id = sha1(f"{article_id}:{row['char_start']}:{row['char_end']}".encode()).hexdigest()[:12]
+            out.append({**head, **row, "title": title, "url": url, "figure_id": figure_id,
+                        "extractor_version": version})
         return out
 
     def _sentence_figures(self, sentence: str, published: date | None,

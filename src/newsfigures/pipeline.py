@@ -64,7 +64,7 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
     options = ExtractOptions(default_country=default_country, rules_dir=rules_dir)
     extractor = Extractor(options)
     problems: list[Problem] = []
-    writers = [TableWriter(out, FIGURE_COLUMNS) for out in outs]
+    writer = TableWriter(list(outs), FIGURE_COLUMNS)
     runner = Engine(options, jobs=jobs, engine=engine, scheduler=scheduler)
     cache = FigureCache(cache_dir, extractor.version) if cache_dir else None
     n_articles = n_figures = 0
@@ -78,15 +78,12 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
                 continue
             rows = extractor.attach(article, core)
             check_rows(article, rows)
-            for writer in writers:
-                writer.add(rows)
+            writer.add(rows)
             n_articles += 1
             n_figures += len(rows)
-        for writer in writers:
-            writer.close()
+        writer.close()
     except BaseException:
-        for writer in writers:
-            writer.abort()
+        writer.abort()
         raise
     finally:
         runner.close()

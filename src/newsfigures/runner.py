@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sqlite3
 from dataclasses import asdict
 from pathlib import Path
@@ -32,16 +33,16 @@ class FigureCache:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.version = version
-        self.db = sqlite3.connect(folder / "figures.sqlite")
-        self.db.execute("CREATE TABLE IF NOT EXISTS figures (key TEXT PRIMARY KEY, rows TEXT NOT NULL)")
+        self.db = sqlite3.connect(folder / "figures-v2.sqlite")   # v2: pickled rows (v1 held JSON)
+        self.db.execute("CREATE TABLE IF NOT EXISTS figures (key TEXT PRIMARY KEY, rows BLOB NOT NULL)")
         self.hits = 0
         self.misses = 0
 
-    def key(self, text: str, published: Any) -> str:
-        digest = hashlib.sha256()
-        for part in (self.version, str(published or ""), text):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        return digest.hexdigest()
+    def key(self, article: dict[str, Any]) -> str:
+        """From the article's content hash (ingest stores it), so a warm run never re-hashes text."""
+        content = article.get("content_hash") or hashlib.sha256(
+            (article.get("text") or "").encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256(f"{self.version}\0{article.get('published') or ''}\0{content}".encode()).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}
@@ -49,12 +50,12 @@ class FigureCache:
             part = keys[start:start + 500]
             marks = ",".join("?" * len(part))
             for key, rows in self.db.execute(f"SELECT key, rows FROM figures WHERE key IN ({marks})", part):
-                found[key] = json.loads(rows)
+                found[key] = pickle.loads(rows)
         return found
 
     def put_many(self, items: list[tuple[str, list[dict]]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO figures (key, rows) VALUES (?, ?)",
-                            [(k, json.dumps(v, ensure_ascii=False)) for k, v in items])
+                            [(k, pickle.dumps(v, protocol=5)) for k, v in items])
         self.db.commit()
 
     def close(self) -> None:
@@ -91,7 +92,8 @@ class Engine:
                  scheduler: str | None = None) -> None:
         self.options = asdict(options)
         self.kind = engine
-        self.pool = None
+        self.jobs = jobs
+        self.pool: Any = None
         self.client = None
         self.cluster = None
         if engine == "dask":
@@ -103,10 +105,6 @@ class Engine:
                 self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                             dashboard_address=None)
                 self.client = Client(self.cluster)
-        elif jobs > 1:
-            import multiprocessing
-
-            self.pool = multiprocessing.get_context("fork").Pool(jobs)
 
     def run(self, chunks: list[list[tuple[str, Any]]]) -> list[list[dict] | str]:
         if not chunks:
@@ -114,7 +112,11 @@ class Engine:
         if self.client is not None:
             futures = self.client.map(extract_chunk, chunks, options=self.options, pure=False)
             results = self.client.gather(futures)
-        elif self.pool is not None:
+        elif self.jobs > 1:
+            if self.pool is None:       # started on first real work: a run served from the cache never forks
+                import multiprocessing
+
+                self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
             results = self.pool.starmap(extract_chunk, [(chunk, self.options) for chunk in chunks])
         else:
             results = [extract_chunk(chunk, self.options) for chunk in chunks]
@@ -145,7 +147,7 @@ def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, version: 
 
 def _run_batch(batch: list[dict[str, Any]], engine: Engine, cache: FigureCache | None
                ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
-    keys = [cache.key(a.get("text") or "", a.get("published")) for a in batch] if cache else []
+    keys = [cache.key(a) for a in batch] if cache else []
     cached = cache.get_many(keys) if cache else {}
     todo = [i for i in range(len(batch)) if not cache or keys[i] not in cached]
     pairs = [(batch[i].get("text") or "", batch[i].get("published")) for i in todo]
@@ -160,22 +162,26 @@ def _run_batch(batch: list[dict[str, Any]], engine: Engine, cache: FigureCache |
 
 
 class TableWriter:
-    """Rows to .csv or .parquet in fixed-size row groups: flat memory, same bytes every time."""
+    """Rows to one or more .csv/.parquet files in fixed-size row groups: flat memory, same bytes every time.
 
-    def __init__(self, path: Path, columns: dict[str, tuple[str, str]]) -> None:
-        from .tables import frame
+    Rows go straight into Arrow with the contract's schema (pandas metadata
+    included, so ``pd.read_parquet`` gives back the nullable dtypes); each
+    row group is converted once and written to every output.
+    """
 
-        self.path = Path(path)
+    def __init__(self, paths: Path | list[Path], columns: dict[str, tuple[str, str]]) -> None:
+        from .tables import arrow_schema
+
+        self.paths = [Path(p) for p in (paths if isinstance(paths, list) else [paths])]
+        for path in self.paths:
+            if path.suffix.lower() not in (".csv", ".parquet"):
+                raise ValueError(f"{path}: output must end in .csv or .parquet")
         self.columns = columns
-        self.frame = frame
-        self.suffix = self.path.suffix.lower()
-        if self.suffix not in (".csv", ".parquet"):
-            raise ValueError(f"{path}: output must end in .csv or .parquet")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = self.path.with_name(self.path.name + ".partial")
+        self.schema = arrow_schema(columns)
+        self.tmps = [p.with_name(p.name + ".partial") for p in self.paths]
         self.buffer: list[dict] = []
-        self.writer = None
-        self.handle = None
+        self.writers: list[Any] = []
+        self.handles: list[Any] = []
         self.rows = 0
 
     def add(self, rows: list[dict]) -> None:
@@ -184,48 +190,70 @@ class TableWriter:
             self._flush(self.buffer[:ROW_GROUP])
             self.buffer = self.buffer[ROW_GROUP:]
 
-    def _flush(self, rows: list[dict]) -> None:
-        df = self.frame(rows, self.columns)
-        self.rows += len(df)
-        if self.suffix == ".parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+    def _table(self, rows: list[dict]) -> Any:
+        import pyarrow as pa
 
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            if self.writer is None:
-                self.writer = pq.ParquetWriter(self.tmp, table.schema)
-            self.writer.write_table(table)
-        else:
-            if self.handle is None:
-                self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
-                df.iloc[0:0].to_csv(self.handle, index=False)
-            df.to_csv(self.handle, index=False, header=False)
+        try:
+            return pa.Table.from_pylist(rows, schema=self.schema)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            # Values of another type (a float count, a date object): let the
+            # contract's coercions in tables.frame decide, as they always have.
+            from .tables import frame
+
+            return pa.Table.from_pandas(frame(rows, self.columns), schema=self.schema, preserve_index=False)
+
+    def _open(self) -> None:
+        import pyarrow.csv as pcsv
+        import pyarrow.parquet as pq
+
+        for path, tmp in zip(self.paths, self.tmps):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.suffix.lower() == ".parquet":
+                self.writers.append(pq.ParquetWriter(tmp, self.schema))
+            else:
+                handle = open(tmp, "wb")
+                self.handles.append(handle)
+                handle.write((",".join(self.columns) + "\n").encode("utf-8"))
+                self.writers.append(pcsv.CSVWriter(handle, self.schema, write_options=pcsv.WriteOptions(
+                    include_header=False, quoting_style="needed")))
+
+    def _flush(self, rows: list[dict]) -> None:
+        table = self._table(rows)
+        if not self.writers:
+            self._open()
+        self.rows += table.num_rows
+        for writer in self.writers:
+            writer.write_table(table)
 
     def close(self) -> None:
-        """Write what is left and move the file into place (a failed run leaves no half table)."""
-        if self.buffer or (self.writer is None and self.handle is None):
+        """Write what is left and move the files into place (a failed run leaves no half table)."""
+        if self.buffer or not self.writers:
             self._flush(self.buffer)
             self.buffer = []
-        if self.writer is not None:
-            self.writer.close()
-        if self.handle is not None:
-            self.handle.close()
-        self.tmp.replace(self.path)
+        self._close_files()
+        for tmp, path in zip(self.tmps, self.paths):
+            tmp.replace(path)
+
+    def _close_files(self) -> None:
+        for writer in self.writers:
+            writer.close()
+        for handle in self.handles:
+            handle.close()
+        self.writers, self.handles = [], []
 
     def abort(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        if self.handle is not None:
-            self.handle.close()
-        self.tmp.unlink(missing_ok=True)
+        self._close_files()
+        for tmp in self.tmps:
+            tmp.unlink(missing_ok=True)
 
 
 def iter_parquet_articles(path: Path, batch_rows: int = 1000) -> Iterator[dict[str, Any]]:
-    """Articles from an articles.parquet, a batch at a time."""
+    """Articles from an articles.parquet, a batch at a time (as plain Python values, no DataFrame)."""
     import pyarrow.parquet as pq
 
     source = pq.ParquetFile(path)
     for batch in source.iter_batches(batch_size=batch_rows):
-        frame = batch.to_pandas()
-        frame = frame.astype(object).where(frame.notna(), None)
-        yield from frame.to_dict("records")
+        names = batch.schema.names
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for values in zip(*columns):
+            yield dict(zip(names, values))

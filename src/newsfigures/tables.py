@@ -8,9 +8,10 @@ report print these descriptions, so docs and data cannot drift apart.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import pandas as pd
+if TYPE_CHECKING:                      # pandas takes seconds to import: only the code that needs it does
+    import pandas as pd
 
 METRICS = ("killed", "injured", "casualties", "evacuated", "fled_abroad", "displaced",
            "trapped", "missing", "deported", "rescued", "captured")
@@ -66,14 +67,12 @@ PROBLEM_COLUMNS: dict[str, tuple[str, str]] = {
     "fix": ("string", "What to do about it."),
 }
 
-def _series_tables() -> dict[str, dict[str, tuple[str, str]]]:
+def all_tables() -> dict[str, dict[str, tuple[str, str]]]:
+    """Every published table's columns (the series tables live with the code that builds them)."""
     from .series import SERIES_COLUMNS, SUMMARY_COLUMNS
 
-    return {"series": SERIES_COLUMNS, "series_summary": SUMMARY_COLUMNS}
-
-
-TABLES = {"articles": ARTICLE_COLUMNS, "figures": FIGURE_COLUMNS, "problems": PROBLEM_COLUMNS,
-          **_series_tables()}
+    return {"articles": ARTICLE_COLUMNS, "figures": FIGURE_COLUMNS, "problems": PROBLEM_COLUMNS,
+            "series": SERIES_COLUMNS, "series_summary": SUMMARY_COLUMNS}
 
 
 class ValidationError(ValueError):
@@ -82,6 +81,8 @@ class ValidationError(ValueError):
 
 def frame(rows: Iterable[dict[str, Any]], columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """A DataFrame with exactly the contract's columns, in order and typed."""
+    import pandas as pd
+
     df = pd.DataFrame(list(rows))
     for name in columns:
         if name not in df.columns:
@@ -93,6 +94,28 @@ def frame(rows: Iterable[dict[str, Any]], columns: dict[str, tuple[str, str]]) -
         else:
             df[name] = pd.to_numeric(df[name], errors="coerce").astype(dtype)
     return df
+
+
+def arrow_schema(columns: dict[str, tuple[str, str]]) -> Any:
+    """The Arrow schema of a table, with the pandas metadata ``frame`` would give it
+    (so ``pd.read_parquet`` restores the nullable dtypes), built without importing pandas."""
+    import json
+    from importlib.metadata import version
+
+    import pyarrow as pa
+
+    # contract dtype -> (Arrow type, pandas_type in the metadata)
+    kinds = {"string": (pa.large_string(), "object"), "int64": (pa.int64(), "int64"), "Int64": (pa.int64(), "int64"),
+             "float64": (pa.float64(), "float64"), "bool": (pa.bool_(), "bool")}
+    fields, described = [], []
+    for name, (dtype, _) in columns.items():
+        arrow_type, pandas_type = kinds[dtype]
+        fields.append(pa.field(name, arrow_type))
+        described.append({"name": name, "field_name": name, "pandas_type": pandas_type,
+                          "numpy_type": dtype, "metadata": None})
+    meta = {"index_columns": [], "column_indexes": [], "columns": described, "attributes": {},
+            "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": version("pandas")}
+    return pa.schema(fields, metadata={b"pandas": json.dumps(meta).encode()})
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
@@ -111,6 +134,6 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 def dictionary_markdown(name: str) -> str:
     """The data dictionary of one table as a Markdown table."""
     lines = ["| column | type | meaning |", "|---|---|---|"]
-    for column, (dtype, text) in TABLES[name].items():
+    for column, (dtype, text) in all_tables()[name].items():
         lines.append(f"| `{column}` | {dtype} | {text} |")
     return "\n".join(lines)
