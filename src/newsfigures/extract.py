@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterator
 
 from . import __version__
@@ -99,12 +100,6 @@ class Extractor:
         mentions = find_numbers(sentence, rules)
         if not mentions:
             return
-        places = context.places(index)
-        sources = context.sources(index)
-        previous_source = context.source_before(index)
-        previous_place = context.place_before(index, cities_only=False)
-        previous_city = context.place_before(index, cities_only=True)
-        previous_event = context.event_before(index)
         # Keep numbers that can count people; their neighbours bound each clause.
         candidates = []
         for mention in mentions:
@@ -136,6 +131,15 @@ class Extractor:
             clause = clause_span(sentence, mention.start, np.end, prev_end, next_start)
             clauses.append(clause)
             picked.append((mention, np, metric, clause, prev_end, next_start))
+        if not picked:
+            return
+        # What the article says around the sentence, read only for sentences that hold figures.
+        places = context.places(index)
+        sources = context.sources(index)
+        previous_source = context.source_before(index)
+        previous_place = context.place_before(index, cities_only=False)
+        previous_city = context.place_before(index, cities_only=True)
+        previous_event = context.event_before(index)
         starts = [m.start for m, *_ in picked]
         last: dict[str, Any] | None = None
         for i, (mention, np, metric, clause, prev_end, next_start) in enumerate(picked):
@@ -271,7 +275,7 @@ class _ArticleContext:
             if j in self._event_memo:
                 answer = self._event_memo[j]
                 break
-            if self.rules.any_event_re.search(self.texts[j]) and _named_event(self.texts[j], self.rules):
+            if _named_event(self.texts[j], self.rules):
                 answer = j
                 self._event_memo[j] = j
                 break
@@ -309,13 +313,21 @@ EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number i
 
 def _named_event(sentence: str, rules: Rules, near: int | None = None) -> str | None:
     """The event a sentence names; with ``near``, the closest cue within reach of that position."""
-    if not rules.any_event_re.search(sentence):
+    cues = _event_cues_in(sentence, rules)
+    if not cues:
         return None
-    found = [(abs(m.start() - near) if near is not None else m.start(), slug)
-             for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
-    if near is not None:
-        found = [f for f in found if f[0] <= EVENT_REACH_CHARS]
+    if near is None:
+        return min(cues)[1]
+    found = [(abs(start - near), slug) for start, slug in cues if abs(start - near) <= EVENT_REACH_CHARS]
     return min(found)[1] if found else None
+
+
+@lru_cache(maxsize=4096)
+def _event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
+    """(position, event slug) of every event cue in a sentence; asked several times per sentence."""
+    if not rules.any_event_re.search(sentence):
+        return []
+    return [(m.start(), slug) for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
 
 
 def event_for(sentence: str, mention: Any, rules: Rules, previous: str | None) -> str | None:

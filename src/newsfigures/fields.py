@@ -442,6 +442,9 @@ _SPEECH_CUT = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\
 _CLAUSE_START = re.compile(r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|\bthat\b|\band\b|\bbut\b|\bas\b|\bwhere\b|\bwhen\b|\bwhile\b|\bafter\b|\bwith\b|\bwhich\b|\bbecause\b)", re.I)
 
 
+_ACCORDING = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
+_BY_COUNT = re.compile(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", re.I)
+_DATA_SHOW = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", re.I)
 _PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
 
 
@@ -472,15 +475,18 @@ def _clean_source(text: str, rules: Rules) -> str | None:
 def find_sources(sentence: str, rules: Rules) -> list[Source]:
     """Who the sentence says is speaking, at the position of the speech verb."""
     sources: list[Source] = []
-    for match in re.finditer(r"\baccording to\s+([^,.;:()]+)", sentence, re.I):
+    lower = sentence.lower()
+    # Each pattern runs only when its literal words are there (same matches, far fewer scans).
+    for match in (_ACCORDING.finditer(sentence) if "according" in lower else ()):
         name = _clean_source(re.split(r"\s+(?:since|as|who|which|that|on|in|there)\s+", match.group(1))[0], rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
-    for match in re.finditer(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", sentence, re.I):
+    counted = "estimate" in lower or "count" in lower or "tally" in lower or "figures" in lower
+    for match in (_BY_COUNT.finditer(sentence) if counted and "by" in lower else ()):
         name = _clean_source(match.group(1), rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
-    for match in re.finditer(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", sentence, re.I):
+    for match in (_DATA_SHOW.finditer(sentence) if ("data" in lower or "figures" in lower) else ()):
         name = _clean_source(match.group(1), rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -271,22 +272,31 @@ def normalise_date(value: object) -> str | None:
 # Manifest
 
 
-@dataclass
+MANIFEST_FIELDS = ("title", "publisher", "published", "published_source", "url")   # what ingest reads
+
+
+@dataclass(slots=True)
 class ManifestRow:
+    """One manifest row, kept small (a 100k-article manifest stays in memory while files stream)."""
+
     file: str
-    fields: dict[str, str]
+    values: tuple[str, ...]          # MANIFEST_FIELDS, in order
     line: int
 
+    @property
+    def fields(self) -> dict[str, str]:
+        return dict(zip(MANIFEST_FIELDS, self.values))
 
-def read_manifest(folder: Path, problems: list[Problem]) -> dict[Path, ManifestRow]:
-    """``articles.csv`` in ``folder``, keyed by resolved file path.
+
+def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestRow]:
+    """``articles.csv`` in ``folder``, keyed by resolved file path (as a string).
 
     Rows naming a missing file, or a file outside ``folder``, are reported.
     """
     path = folder / MANIFEST_NAME
     if not path.exists():
         return {}
-    rows: dict[Path, ManifestRow] = {}
+    rows: dict[str, ManifestRow] = {}
     text, _ = decode(path.read_bytes())
     reader = csv.DictReader(io.StringIO(normalise_newlines(text)))
     if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
@@ -310,7 +320,7 @@ def read_manifest(folder: Path, problems: list[Problem]) -> dict[Path, ManifestR
             problems.append(Problem(where, f"manifest row points at a missing file: {name}",
                                     fix="add the file or delete the row"))
             continue
-        rows[target] = ManifestRow(name, record, number)
+        rows[str(target)] = ManifestRow(name, tuple(sys.intern(record.get(k, "")) for k in MANIFEST_FIELDS), number)
     return rows
 
 
@@ -432,7 +442,7 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
     """Articles and problems, one at a time, in file order: nothing holds the corpus."""
     from tqdm import tqdm
 
-    manifests: dict[Path, dict[Path, ManifestRow]] = {}
+    manifests: dict[Path, dict[str, ManifestRow]] = {}
     seen_hashes: dict[str, str] = {}
     used_ids: set[str] = set()
     files = list(discover(paths))
@@ -457,7 +467,7 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
         except OSError as exc:
             yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
-        row = manifests[base_key].get(path.resolve())
+        row = manifests[base_key].get(str(path.resolve()))
         for article in articles:
             if isinstance(article, _LineProblem):
                 yield Problem(article.where, article.reason, fix=article.fix)

@@ -16,6 +16,11 @@ from .rules import Rules
 _CAPS = re.compile(r"(?<![\w'’])((?:U\.[SKN]\.)|[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?)")
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_NAME_GLUE = re.compile(r"(?:region|oblast|of)")
+_DISTRICT = re.compile(r"\s+district\b")
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     start: int
@@ -34,6 +39,7 @@ class Gazetteer:
         self.metonyms = {str(w) for w in rules.places.get("metonyms", [])}
         self.war_words = [str(w).lower() for w in rules.places.get("war_words", [])]
         self.default_country: str | None = None
+        self._runs: dict[str, list[tuple[int, int, str, str, str, bool]]] = {}
         self.stop = {str(w) for w in rules.places.get("stop", [])}
         self.locative = {str(w).lower() for w in rules.places.get("locative", [])}
 
@@ -52,39 +58,60 @@ class Gazetteer:
         return self.names.get(name, name) if name else None
 
     def _place_at(self, words: list[str], j: int) -> bool:
-        word = re.sub(r"['’]s?$", "", words[j])
+        word = _POSSESSIVE.sub("", words[j])
         return self.lookup(words[j]) is not None or self.lookup(word) is not None
+
+    def _resolve(self, run: str) -> list[tuple[int, int, str, str, str, bool]]:
+        """The places in one capitalised run ("Kyiv Mayor Vitali Klitschko"), longest names
+        first: (first word, end word, text, name, kind, part of a longer name). Memoised: the
+        same runs come back in sentence after sentence."""
+        hits = self._runs.get(run)
+        if hits is not None:
+            return hits
+        words = run.split()
+        hits = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                candidate = " ".join(words[i:j])
+                looked = self.lookup(candidate)
+                if looked is None and candidate.endswith(("'", "’", "'s", "’s")):
+                    looked = self.lookup(_POSSESSIVE.sub("", candidate))
+                if looked:
+                    hit = (j, candidate, looked)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            j, candidate, (name, kind) = hit
+            # Part of a longer name: "Donetsk People's Republic", "Kyiv Mayor".
+            modifier = j < len(words) and not _NAME_GLUE.fullmatch(words[j]) and not self._place_at(words, j)
+            hits.append((i, j, candidate, name, kind, modifier))
+            i = j
+        if len(self._runs) > 200_000:
+            self._runs.clear()
+        self._runs[run] = hits
+        return hits
 
     def find(self, sentence: str) -> list[PlaceMention]:
         """Places named in a sentence, longest names first ("Czech Republic" before "Czech")."""
         found: list[PlaceMention] = []
         for match in _CAPS.finditer(sentence):
+            hits = self._resolve(match.group(1))
+            if not hits:
+                continue
             words = match.group(1).split()
-            i = 0
-            while i < len(words):
-                hit = None
-                for j in range(len(words), i, -1):
-                    candidate = " ".join(words[i:j])
-                    looked = self.lookup(candidate) or self.lookup(re.sub(r"['’]s?$", "", candidate))
-                    if looked:
-                        hit = (j, candidate, looked)
-                        break
-                if hit is None:
-                    i += 1
-                    continue
-                j, candidate, (name, kind) = hit
+            for i, j, candidate, name, kind, modifier in hits:
                 offset = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)
                 start = sentence.find(candidate, offset)
                 start = offset if start < 0 else start
                 end = start + len(candidate)
-                possessive = bool(re.match(r"['’]", sentence[end:end + 1])) or candidate.endswith(("'s", "’s"))
-                # Part of a longer name: "Donetsk People's Republic", "Kyiv Mayor", or a
-                # district name ("the Podolsk district of the capital").
-                modifier = (j < len(words) and not re.fullmatch(r"(?:region|oblast|of)", words[j])
-                            and not self._place_at(words, j)) or bool(re.match(r"\s+district\b", sentence[end:]))
+                possessive = sentence[end:end + 1] in ("'", "’") or candidate.endswith(("'s", "’s"))
+                # ... or a district name ("the Podolsk district of the capital").
+                modifier = modifier or bool(_DISTRICT.match(sentence, end))
                 found.append(PlaceMention(start, end, name, kind, possessive, modifier,
                                           self.countries.get(name, ""), name in self.metonyms))
-                i = j
         return found
 
 
