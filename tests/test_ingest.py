@@ -48,6 +48,20 @@ def test_manifest_supplies_metadata_and_how_the_date_was_established(tmp_path):
         "Paper", "2022-03-21", "https://example.org/a", "inferred from content")
 
 
+def test_manifest_in_cp1252_with_crlf_and_a_bom_free_utf8_tail(tmp_path):
+    # Read row by row: the encoding is still that of the whole file, as for articles.
+    write(tmp_path, "a.txt", SENTENCE)
+    write(tmp_path, "b.txt", "B " + SENTENCE)
+    body = "file,publisher,title\r\n" + "".join(f"pad{i}.txt,P,T\r\n" for i in range(600))
+    body += "a.txt,Kyiv\u2019s Paper,\u201cQuoted\u201d title\r\nb.txt,B Paper,B\r\n"
+    write(tmp_path, "articles.csv", body.encode("cp1252"))   # the cp1252 bytes come after the first 8 KB
+    result = ingest([tmp_path], progress=False)
+    articles = by_file(result)
+    assert articles["a.txt"].publisher == "Kyiv\u2019s Paper" and articles["a.txt"].title == "\u201cQuoted\u201d title"
+    assert articles["b.txt"].publisher == "B Paper"
+    assert sum("missing file" in p.reason for p in result.problems) == 600
+
+
 def test_sample_manifest_dates_every_article():
     root = Path(__file__).resolve().parent.parent
     result = ingest([root / "data" / "raw"], progress=False)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
+import os
 import re
 import sys
 from dataclasses import asdict, dataclass, field
@@ -297,8 +297,36 @@ def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestRo
     if not path.exists():
         return {}
     rows: dict[str, ManifestRow] = {}
-    text, _ = decode(path.read_bytes())
-    reader = csv.DictReader(io.StringIO(normalise_newlines(text)))
+    with open(path, encoding=_file_encoding(path), newline="") as handle:
+        return _manifest_rows(folder, path, csv.DictReader(handle), rows, problems)
+
+
+def _file_encoding(path: Path) -> str:
+    """The encoding :func:`decode` would pick for a file, found in chunks: a 100k-row
+    manifest is read row by row, never held whole."""
+    import codecs
+
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+        if not head.strip():
+            decode(path.read_bytes())          # empty (or odd): decode's checks and errors
+        else:
+            decode(head)                       # binary: refused the same way
+        for encoding in ("utf-8-sig", "cp1252"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            handle.seek(0)
+            try:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError:
+                continue
+    return "latin-1"
+
+
+def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader, rows: dict[str, ManifestRow],
+                   problems: list[Problem]) -> dict[str, ManifestRow]:
     if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
         problems.append(Problem(str(path), "the manifest has no 'file' column",
                                 fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
@@ -426,16 +454,22 @@ class _LineProblem:
 # Folders
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, base folder) for every article file under the given paths, sorted."""
+def discover(paths: Iterable[Path]) -> Iterator[tuple[str, Path]]:
+    """(file, base folder) for every article file under the given paths, sorted as paths sort.
+
+    Files are listed as strings, not Path objects: a 100k-file archive's
+    listing stays a few MB while the articles stream.
+    """
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-                    yield path, given
+            found = [str(path) for path in given.rglob("*")
+                     if path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and path.is_file()]
+            found.sort(key=lambda name: name.split(os.sep))        # the order of Path.parts
+            for name in found:
+                yield name, given
         else:
-            yield given, given.parent
+            yield str(given), given.parent
 
 
 def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator[Article | Problem]:
@@ -443,10 +477,11 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
     from tqdm import tqdm
 
     manifests: dict[Path, dict[str, ManifestRow]] = {}
-    seen_hashes: dict[str, str] = {}
+    seen_hashes: dict[bytes, str] = {}          # digest -> first file with that text
     used_ids: set[str] = set()
     files = list(discover(paths))
-    for path, base in tqdm(files, desc="ingest", unit="file", disable=_quiet(progress)):
+    for name, base in tqdm(files, desc="ingest", unit="file", disable=_quiet(progress)):
+        path = Path(name)
         base_key = base.resolve()
         if base_key not in manifests:
             manifest_problems: list[Problem] = []
@@ -476,11 +511,12 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
                 field_problems: list[Problem] = []
                 _apply_manifest(article, row, field_problems)
                 yield from field_problems
-            if article.content_hash in seen_hashes:
-                yield Problem(article.file, f"duplicate of {seen_hashes[article.content_hash]} (same text)",
+            digest = bytes.fromhex(article.content_hash)
+            if digest in seen_hashes:
+                yield Problem(article.file, f"duplicate of {seen_hashes[digest]} (same text)",
                               level="duplicate", fix="remove one copy, or ignore: only the first is used")
                 continue
-            seen_hashes[article.content_hash] = article.file
+            seen_hashes[digest] = article.file
             base_id, n = article.id, 2
             while article.id in used_ids:
                 article.id = f"{base_id}-{n}"
