@@ -12,7 +12,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any, Iterator
 
 from . import __version__
@@ -183,7 +182,7 @@ class Extractor:
                 "as_of": as_of_for(mention, dates, clause[0], clause[1]),
                 "attributed_to": source_name,
                 "rate": rate_for(sentence, np),
-                "event": event_for(sentence, mention, rules, previous_event),
+                "event": event_for(sentence, context.event_cues(index), mention, rules, previous_event),
             }
             if np.head == "whom" and last is not None:
                 row["location"] = last["location"]    # "350 people, about 50 of whom ..."
@@ -210,11 +209,18 @@ class _ArticleContext:
         self._sources: dict[int, list] = {}
         self._place_memo: dict[tuple[int, bool], str | None] = {}
         self._event_memo: dict[int, int | None] = {}
+        self._event_cues: dict[int, list[tuple[int, str]]] = {}
 
     def places(self, index: int) -> list:
         if index not in self._places:
             self._places[index] = self.extractor.gazetteer.find(self.texts[index])
         return self._places[index]
+
+    def event_cues(self, index: int) -> list[tuple[int, str]]:
+        """Event cues of one sentence, found once per article however often they are asked for."""
+        if index not in self._event_cues:
+            self._event_cues[index] = event_cues_in(self.texts[index], self.rules)
+        return self._event_cues[index]
 
     def sources(self, index: int) -> list:
         if index not in self._sources:
@@ -275,7 +281,7 @@ class _ArticleContext:
             if j in self._event_memo:
                 answer = self._event_memo[j]
                 break
-            if _named_event(self.texts[j], self.rules):
+            if _named_event(self.event_cues(j)):
                 answer = j
                 self._event_memo[j] = j
                 break
@@ -292,7 +298,7 @@ class _ArticleContext:
         named_at = self._last_event_sentence(index)
         if named_at is None:
             return None
-        event = _named_event(self.texts[named_at], rules)
+        event = _named_event(self.event_cues(named_at))
         cities = self._cities(named_at)
         age = 0
         for j in range(named_at + 1, index):
@@ -311,9 +317,8 @@ class _ArticleContext:
 EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number is another clause's
 
 
-def _named_event(sentence: str, rules: Rules, near: int | None = None) -> str | None:
-    """The event a sentence names; with ``near``, the closest cue within reach of that position."""
-    cues = _event_cues_in(sentence, rules)
+def _named_event(cues: list[tuple[int, str]], near: int | None = None) -> str | None:
+    """The event a sentence's cues name; with ``near``, the closest cue within reach of that position."""
     if not cues:
         return None
     if near is None:
@@ -322,17 +327,17 @@ def _named_event(sentence: str, rules: Rules, near: int | None = None) -> str | 
     return min(found)[1] if found else None
 
 
-@lru_cache(maxsize=4096)
-def _event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
-    """(position, event slug) of every event cue in a sentence; asked several times per sentence."""
+def event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
+    """(position, event slug) of every event cue in a sentence."""
     if not rules.any_event_re.search(sentence):
         return []
     return [(m.start(), slug) for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
 
 
-def event_for(sentence: str, mention: Any, rules: Rules, previous: str | None) -> str | None:
+def event_for(sentence: str, cues: list[tuple[int, str]], mention: Any, rules: Rules,
+              previous: str | None) -> str | None:
     """The named event a figure belongs to, from its sentence or an anaphor near it."""
-    named = _named_event(sentence, rules, near=mention.start)
+    named = _named_event(cues, near=mention.start)
     if named:
         return named
     if previous and any(abs(m.start() - mention.start) <= EVENT_REACH_CHARS

@@ -23,7 +23,8 @@ from .extract import ExtractOptions, Extractor
 
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
-ROW_GROUP = 50_000        # rows per Parquet row group / CSV flush: fixed, so output bytes never depend on batching
+ROW_GROUP = 10_000        # rows per Parquet row group / CSV flush: fixed, so output bytes never depend on batching;
+                          # small enough that the rows waiting to be written stay a few tens of MB
 
 
 class FigureCache:
