@@ -153,3 +153,17 @@ def test_the_gazetteer_is_kept_on_disk_between_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(places, "_build_gazetteer", lambda rules: pytest.fail("rebuilt despite the stored copy"))
     assert places._gazetteer(rules.digest, rules) == built
     places._gazetteer.cache_clear()
+
+
+def test_a_change_to_the_extractor_code_is_a_new_extractor_version(tmp_path):
+    import shutil
+
+    from newsfigures import extract
+
+    package = Path(extract.__file__).parent
+    for name in extract.EXTRACTOR_MODULES:
+        shutil.copy(package / name, tmp_path / name)
+    assert extract.code_digest(tmp_path) == extract.code_digest() and extract.code_digest() in Extractor().version
+    with open(tmp_path / "fields.py", "a") as handle:
+        handle.write("\n# a changed rule of thumb\n")
+    assert extract.code_digest(tmp_path) != extract.code_digest()      # so the cache misses

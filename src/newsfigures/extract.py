@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Iterator
 
 from . import __version__
@@ -22,7 +23,21 @@ from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
 
-EXTRACTOR_VERSION = f"{__version__}+rules"
+# The code that decides what a figure is: a change to any of these files is a new
+# extractor, so cached figures made by the old code are never reused.
+EXTRACTOR_MODULES = ("extract.py", "fields.py", "numbers.py", "places.py", "rules.py", "sentences.py")
+
+
+def code_digest(folder: Path | None = None) -> str:
+    """A digest of the extractor's source files (in ``folder``, by default this package)."""
+    digest = hashlib.sha256()
+    here = folder or Path(__file__).resolve().parent
+    for name in EXTRACTOR_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = f"{__version__}+code.{code_digest()}.rules"
 
 
 @dataclass

