@@ -85,9 +85,10 @@ def test_an_article_failing_in_a_worker_is_reported(corpus, tmp_path, monkeypatc
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "bad.txt").write_text("BOOM 8 people were killed.\n")
-    (folder / "good.txt").write_text("Eight people were killed in Kyiv.\n")
+    for i, town in enumerate(["Kyiv", "Lviv", "Odesa", "Sumy"]):     # enough for two chunks: a real worker pool
+        (folder / f"good{i}.txt").write_text(f"Eight people were killed in {town}.\n")
     n_articles, n_figures, problems = run_extract([folder], [tmp_path / "f.csv"], None, progress=False, jobs=2)
-    assert (n_articles, n_figures) == (1, 1)
+    assert (n_articles, n_figures) == (4, 4)
     assert [p.file for p in problems] == ["bad.txt"] and "boom" in problems[0].reason
 
 

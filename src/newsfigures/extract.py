@@ -108,6 +108,27 @@ class Extractor:
                         "extractor_version": version})
         return out
 
+    def attach_columns(self, article: dict[str, Any], core: list[dict[str, Any]],
+                       names: list[str]) -> dict[str, list]:
+        """What :meth:`attach` gives, column by column (the table writer's own layout, and
+        several times faster than building a dict per row)."""
+        n = len(core)
+        article_id = article.get("id")
+        meta = {"article": article.get("file"), "article_id": article_id, "publisher": article.get("publisher"),
+                "published": article.get("published"), "title": article.get("title"), "url": article.get("url"),
+                "extractor_version": self.version}
+        sha1 = hashlib.sha1
+        columns: dict[str, list] = {}
+        for name in names:
+            if name in meta:
+                columns[name] = [meta[name]] * n
+            elif name == "figure_id":
+                columns[name] = [sha1(f"{article_id}:{row['char_start']}:{row['char_end']}".encode()).hexdigest()[:12]
+                                 for row in core]
+            else:
+                columns[name] = [row.get(name) for row in core]
+        return columns
+
     def _sentence_figures(self, sentence: str, published: date | None,
                           context: "_ArticleContext", index: int) -> Iterator[dict[str, Any]]:
         rules = self.rules

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from .extract import ExtractOptions, Extractor
+from .extract import ExtractOptions
 from .ingest import Problem, iter_ingest
-from .runner import Engine, FigureCache, TableWriter, extract_stream, iter_parquet_articles
+from .runner import Engine, FigureCache, TableWriter, extract_stream, extractor_for, iter_parquet_articles
 from .tables import ARTICLE_COLUMNS, FIGURE_COLUMNS, METRICS, PROBLEM_COLUMNS, QUALIFIERS, ValidationError
 
 
@@ -62,7 +63,7 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
     from tqdm import tqdm
 
     options = ExtractOptions(default_country=default_country, rules_dir=rules_dir)
-    extractor = Extractor(options)
+    extractor = extractor_for(asdict(options))
     problems: list[Problem] = []
     writer = TableWriter(list(outs), FIGURE_COLUMNS)
     runner = Engine(options, jobs=jobs, engine=engine, scheduler=scheduler)
@@ -76,11 +77,10 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
                 problems.append(problem)
                 _say(problem)
                 continue
-            rows = extractor.attach(article, core)
-            check_rows(article, rows)
-            writer.add(rows)
+            check_rows(article, core)
+            writer.add_columns(extractor.attach_columns(article, core, writer.names), len(core))
             n_articles += 1
-            n_figures += len(rows)
+            n_figures += len(core)
         writer.close()
     except BaseException:
         writer.abort()

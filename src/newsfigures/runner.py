@@ -67,6 +67,11 @@ class FigureCache:
 _EXTRACTORS: dict[str, Extractor] = {}
 
 
+def extractor_for(options: dict) -> Extractor:
+    """This process's extractor for these options (the main process's serves in-process work too)."""
+    return _extractor(options)
+
+
 def _extractor(options: dict) -> Extractor:
     key = json.dumps(options, sort_keys=True)
     if key not in _EXTRACTORS:
@@ -113,8 +118,10 @@ class Engine:
         if self.client is not None:
             futures = self.client.map(extract_chunk, chunks, options=self.options, pure=False)
             results = self.client.gather(futures)
-        elif self.jobs > 1:
-            if self.pool is None:       # started on first real work: a run served from the cache never forks
+        elif self.jobs > 1 and (len(chunks) > 1 or self.pool is not None):
+            # Started on first real work, and not for a lone chunk (one new article in a
+            # cached corpus): forking workers that load the rules costs more than the work.
+            if self.pool is None:
                 import multiprocessing
 
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
@@ -180,27 +187,44 @@ class TableWriter:
         self.columns = columns
         self.schema = arrow_schema(columns)
         self.tmps = [p.with_name(p.name + ".partial") for p in self.paths]
-        self.buffer: list[dict] = []
+        self.names = list(columns)
+        self.buffer: dict[str, list] = {name: [] for name in self.names}    # rows waiting, by column
+        self.pending = 0
         self.writers: list[Any] = []
         self.handles: list[Any] = []
         self.rows = 0
 
     def add(self, rows: list[dict]) -> None:
-        self.buffer.extend(rows)
-        while len(self.buffer) >= ROW_GROUP:
-            self._flush(self.buffer[:ROW_GROUP])
-            self.buffer = self.buffer[ROW_GROUP:]
+        """Rows as dicts (a missing key is an empty value)."""
+        for name in self.names:
+            self.buffer[name].extend([row.get(name) for row in rows])
+        self._added(len(rows))
 
-    def _table(self, rows: list[dict]) -> Any:
+    def add_columns(self, columns: dict[str, list], n: int) -> None:
+        """``n`` rows given column by column (every column of the table, each ``n`` long)."""
+        for name in self.names:
+            self.buffer[name].extend(columns[name])
+        self._added(n)
+
+    def _added(self, n: int) -> None:
+        self.pending += n
+        while self.pending >= ROW_GROUP:
+            self._flush({name: values[:ROW_GROUP] for name, values in self.buffer.items()})
+            self.buffer = {name: values[ROW_GROUP:] for name, values in self.buffer.items()}
+            self.pending -= ROW_GROUP
+
+    def _table(self, columns: dict[str, list]) -> Any:
         import pyarrow as pa
 
         try:
-            return pa.Table.from_pylist(rows, schema=self.schema)
+            return pa.Table.from_arrays([pa.array(columns[field.name], type=field.type) for field in self.schema],
+                                        schema=self.schema)
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
             # Values of another type (a float count, a date object): let the
             # contract's coercions in tables.frame decide, as they always have.
             from .tables import frame
 
+            rows = [dict(zip(self.names, values)) for values in zip(*(columns[n] for n in self.names))]
             return pa.Table.from_pandas(frame(rows, self.columns), schema=self.schema, preserve_index=False)
 
     def _open(self) -> None:
@@ -218,8 +242,8 @@ class TableWriter:
                 self.writers.append(pcsv.CSVWriter(handle, self.schema, write_options=pcsv.WriteOptions(
                     include_header=False, quoting_style="needed")))
 
-    def _flush(self, rows: list[dict]) -> None:
-        table = self._table(rows)
+    def _flush(self, columns: dict[str, list]) -> None:
+        table = self._table(columns)
         if not self.writers:
             self._open()
         self.rows += table.num_rows
@@ -228,9 +252,10 @@ class TableWriter:
 
     def close(self) -> None:
         """Write what is left and move the files into place (a failed run leaves no half table)."""
-        if self.buffer or not self.writers:
+        if self.pending or not self.writers:
             self._flush(self.buffer)
-            self.buffer = []
+            self.buffer = {name: [] for name in self.names}
+            self.pending = 0
         self._close_files()
         for tmp, path in zip(self.tmps, self.paths):
             tmp.replace(path)
