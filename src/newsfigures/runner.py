@@ -17,7 +17,7 @@ import pickle
 import sqlite3
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .extract import ExtractOptions, Extractor
 
@@ -113,22 +113,30 @@ class Engine:
                 self.client = Client(self.cluster)
 
     def run(self, chunks: list[list[tuple[str, Any]]]) -> list[list[dict] | str]:
+        return self.submit(chunks)()
+
+    def submit(self, chunks: list[list[tuple[str, Any]]]) -> Callable[[], list[list[dict] | str]]:
+        """Start the chunks; the returned function waits for their results, in order.
+        Workers compute one batch while this process reads and writes the next."""
+        def flat(results: list[list[list[dict] | str]]) -> list[list[dict] | str]:
+            return [item for chunk in results for item in chunk]
+
         if not chunks:
-            return []
+            return lambda: []
         if self.client is not None:
             futures = self.client.map(extract_chunk, chunks, options=self.options, pure=False)
-            results = self.client.gather(futures)
-        elif self.jobs > 1 and (len(chunks) > 1 or self.pool is not None):
+            return lambda: flat(self.client.gather(futures))
+        if self.jobs > 1 and (len(chunks) > 1 or self.pool is not None):
             # Started on first real work, and not for a lone chunk (one new article in a
             # cached corpus): forking workers that load the rules costs more than the work.
             if self.pool is None:
                 import multiprocessing
 
                 self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-            results = self.pool.starmap(extract_chunk, [(chunk, self.options) for chunk in chunks])
-        else:
-            results = [extract_chunk(chunk, self.options) for chunk in chunks]
-        return [item for chunk in results for item in chunk]
+            pending = self.pool.starmap_async(extract_chunk, [(chunk, self.options) for chunk in chunks])
+            return lambda: flat(pending.get())
+        done = flat([extract_chunk(chunk, self.options) for chunk in chunks])
+        return lambda: done
 
     def close(self) -> None:
         if self.pool is not None:
@@ -142,25 +150,45 @@ class Engine:
 
 def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, version: str,
                    cache: FigureCache | None = None) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
-    """(article, its core figures or an error) for every article, in input order."""
+    """(article, its core figures or an error) for every article, in input order.
+
+    One batch is in flight while the previous one is handed on, so reading
+    and writing here overlap with extraction in the workers.
+    """
+    pending = None
     batch: list[dict[str, Any]] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= BATCH_ARTICLES:
-            yield from _run_batch(batch, engine, cache)
-            batch = []
+            started = _start_batch(batch, engine, cache)
+            if pending is not None:
+                yield from _finish_batch(*pending, cache)
+            pending, batch = started, []
     if batch:
-        yield from _run_batch(batch, engine, cache)
+        started = _start_batch(batch, engine, cache)
+        if pending is not None:
+            yield from _finish_batch(*pending, cache)
+        pending = started
+    if pending is not None:
+        yield from _finish_batch(*pending, cache)
 
 
-def _run_batch(batch: list[dict[str, Any]], engine: Engine, cache: FigureCache | None
-               ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
+_Started = tuple[list[dict[str, Any]], list[str], dict[str, list[dict]], list[int], Callable[[], list]]
+
+
+def _start_batch(batch: list[dict[str, Any]], engine: Engine, cache: FigureCache | None) -> _Started:
     keys = [cache.key(a) for a in batch] if cache else []
     cached = cache.get_many(keys) if cache else {}
     todo = [i for i in range(len(batch)) if not cache or keys[i] not in cached]
     pairs = [(batch[i].get("text") or "", batch[i].get("published")) for i in todo]
     chunks = [pairs[i:i + CHUNK_ARTICLES] for i in range(0, len(pairs), CHUNK_ARTICLES)]
-    fresh = dict(zip(todo, engine.run(chunks)))
+    return batch, keys, cached, todo, engine.submit(chunks)
+
+
+def _finish_batch(batch: list[dict[str, Any]], keys: list[str], cached: dict[str, list[dict]], todo: list[int],
+                  results: Callable[[], list], cache: FigureCache | None
+                  ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
+    fresh = dict(zip(todo, results()))
     if cache:
         cache.hits += len(batch) - len(todo)
         cache.misses += len(todo)
