@@ -1,9 +1,10 @@
 """Extraction at scale: streamed, cached per article, on processes or a Dask cluster.
 
 Articles flow through in batches; nothing holds the whole corpus. Each
-article's figures are cached under a key made of its text, its publication
-date (relative dates depend on it) and the extractor version, which includes
-a digest of the rules, so changing a rule invalidates the cache. Results come
+article's figures are cached under a key made of its text's hash, its
+publication date (relative dates depend on it) and the extractor version,
+which includes digests of the extractor's code and of the rules, so changing
+either invalidates the cache. Results come
 back in article order whatever the engine, and tables are written in row
 groups of a fixed number of rows, so ``--jobs 4`` or ``--engine dask`` write
 the same bytes as one process.
@@ -28,7 +29,7 @@ ROW_GROUP = 10_000        # rows per Parquet row group / CSV flush: fixed, so ou
 
 
 class FigureCache:
-    """Per-article core figures in one SQLite file, keyed by text, date and extractor version."""
+    """Per-article core figures in one SQLite file, keyed by text hash, date and extractor version."""
 
     def __init__(self, folder: Path, version: str) -> None:
         folder = Path(folder)
@@ -36,8 +37,6 @@ class FigureCache:
         self.version = version
         self.db = sqlite3.connect(folder / "figures-v2.sqlite")   # v2: pickled rows (v1 held JSON)
         self.db.execute("CREATE TABLE IF NOT EXISTS figures (key TEXT PRIMARY KEY, rows BLOB NOT NULL)")
-        self.hits = 0
-        self.misses = 0
 
     def key(self, article: dict[str, Any]) -> str:
         """From the article's content hash (ingest stores it), so a warm run never re-hashes text."""
@@ -63,16 +62,12 @@ class FigureCache:
         self.db.close()
 
 
-# Worker side: one extractor per process, built on first use.
+# One extractor per process and options, built on first use: workers' own, and the
+# main process's, which also serves in-process work.
 _EXTRACTORS: dict[str, Extractor] = {}
 
 
 def extractor_for(options: dict) -> Extractor:
-    """This process's extractor for these options (the main process's serves in-process work too)."""
-    return _extractor(options)
-
-
-def _extractor(options: dict) -> Extractor:
     key = json.dumps(options, sort_keys=True)
     if key not in _EXTRACTORS:
         _EXTRACTORS[key] = Extractor(ExtractOptions(**options))
@@ -81,7 +76,7 @@ def _extractor(options: dict) -> Extractor:
 
 def extract_chunk(chunk: list[tuple[str, Any]], options: dict) -> list[list[dict] | str]:
     """Core figures of (text, published) pairs; an error message instead for an article that fails."""
-    extractor = _extractor(options)
+    extractor = extractor_for(options)
     out: list[list[dict] | str] = []
     for text, published in chunk:
         try:
@@ -97,7 +92,6 @@ class Engine:
     def __init__(self, options: ExtractOptions, jobs: int = 1, engine: str = "local",
                  scheduler: str | None = None) -> None:
         self.options = asdict(options)
-        self.kind = engine
         self.jobs = jobs
         self.pool: Any = None
         self.client = None
@@ -111,9 +105,6 @@ class Engine:
                 self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                                             dashboard_address=None)
                 self.client = Client(self.cluster)
-
-    def run(self, chunks: list[list[tuple[str, Any]]]) -> list[list[dict] | str]:
-        return self.submit(chunks)()
 
     def submit(self, chunks: list[list[tuple[str, Any]]]) -> Callable[[], list[list[dict] | str]]:
         """Start the chunks; the returned function waits for their results, in order.
@@ -148,7 +139,7 @@ class Engine:
             self.cluster.close()
 
 
-def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, version: str,
+def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine,
                    cache: FigureCache | None = None) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
     """(article, its core figures or an error) for every article, in input order.
 
@@ -156,21 +147,24 @@ def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, version: 
     and writing here overlap with extraction in the workers.
     """
     pending = None
-    batch: list[dict[str, Any]] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= BATCH_ARTICLES:
-            started = _start_batch(batch, engine, cache)
-            if pending is not None:
-                yield from _finish_batch(*pending, cache)
-            pending, batch = started, []
-    if batch:
+    for batch in _batches(articles):
         started = _start_batch(batch, engine, cache)
         if pending is not None:
             yield from _finish_batch(*pending, cache)
         pending = started
     if pending is not None:
         yield from _finish_batch(*pending, cache)
+
+
+def _batches(articles: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= BATCH_ARTICLES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _Started = tuple[list[dict[str, Any]], list[str], dict[str, list[dict]], list[int], Callable[[], list]]
@@ -190,8 +184,6 @@ def _finish_batch(batch: list[dict[str, Any]], keys: list[str], cached: dict[str
                   ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
     fresh = dict(zip(todo, results()))
     if cache:
-        cache.hits += len(batch) - len(todo)
-        cache.misses += len(todo)
         cache.put_many([(keys[i], rows) for i, rows in fresh.items() if not isinstance(rows, str)])
     for i, article in enumerate(batch):
         yield article, (fresh[i] if i in fresh else cached[keys[i]])
@@ -220,7 +212,6 @@ class TableWriter:
         self.pending = 0
         self.writers: list[Any] = []
         self.handles: list[Any] = []
-        self.rows = 0
 
     def add(self, rows: list[dict]) -> None:
         """Rows as dicts (a missing key is an empty value)."""
@@ -274,7 +265,6 @@ class TableWriter:
         table = self._table(columns)
         if not self.writers:
             self._open()
-        self.rows += table.num_rows
         for writer in self.writers:
             writer.write_table(table)
 
