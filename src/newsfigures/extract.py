@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .fields import (adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates, hard_segment,
@@ -22,6 +22,7 @@ from .numbers import find_numbers
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
+from .tables import FIGURE_COLUMNS
 
 # The code that decides what a figure is: a change to any of these files is a new
 # extractor, so cached figures made by the old code are never reused.
@@ -95,23 +96,13 @@ class Extractor:
 
     def attach(self, article: dict[str, Any], core: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Rows of the figures table: the article's metadata around each core figure."""
-        version = self.version
-        article_id = article.get("id")
-        head = {"article": article.get("file"), "article_id": article_id,
-                "publisher": article.get("publisher"), "published": article.get("published")}
-        title, url = article.get("title"), article.get("url")
-        sha1 = hashlib.sha1
-        out = []
-        for row in core:
-            figure_id = sha1(f"{article_id}:{row['char_start']}:{row['char_end']}".encode()).hexdigest()[:12]
-            out.append({**head, **row, "title": title, "url": url, "figure_id": figure_id,
-                        "extractor_version": version})
-        return out
+        columns = self.attach_columns(article, core)
+        return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
     def attach_columns(self, article: dict[str, Any], core: list[dict[str, Any]],
-                       names: list[str]) -> dict[str, list]:
-        """What :meth:`attach` gives, column by column (the table writer's own layout, and
-        several times faster than building a dict per row)."""
+                       names: Iterable[str] = FIGURE_COLUMNS) -> dict[str, list]:
+        """The figures table's columns for one article's core figures (the table writer's own
+        layout, and several times faster than building a dict per row)."""
         n = len(core)
         article_id = article.get("id")
         meta = {"article": article.get("file"), "article_id": article_id, "publisher": article.get("publisher"),
@@ -243,7 +234,7 @@ class _ArticleContext:
         self.repeated = repeated
         self._places: dict[int, list] = {}
         self._sources: dict[int, list] = {}
-        self._place_memo: dict[tuple[int, bool], str | None] = {}
+        self._place_memo: dict[bool, dict[int, str | None]] = {False: {}, True: {}}   # by cities_only
         self._event_memo: dict[int, int | None] = {}
         self._event_cues: dict[int, list[tuple[int, str]]] = {}
 
@@ -287,44 +278,34 @@ class _ArticleContext:
         return None
 
     def place_before(self, index: int, cities_only: bool) -> str | None:
-        """The place the previous sentences leave the reader in (memoised back to front)."""
-        pending = []
-        j = self._previous(index)
-        answer = None
-        while j is not None and len(pending) < self.LOOKBACK:
-            key = (j, cities_only)
-            if key in self._place_memo:             # what sentence j itself leaves behind
-                answer = self._place_memo[key]
-                break
-            pending.append(key)
-            place = context_place(self.places(j), self.extractor.gazetteer, self.texts[j], cities_only=cities_only)
-            if place:
-                answer = place
-                self._place_memo[key] = place
-                pending.pop()
-                break
-            j = self._previous(j)
-        for key in pending:
-            self._place_memo[key] = answer
-        return answer
+        """The place the previous sentences leave the reader in."""
+        gazetteer = self.extractor.gazetteer
+        return self._last_before(index, self._place_memo[cities_only], lambda j: context_place(
+            self.places(j), gazetteer, self.texts[j], cities_only=cities_only) or None)
 
     def _last_event_sentence(self, index: int) -> int | None:
-        """The last sentence before ``index`` that names an event (memoised back to front)."""
+        """The last sentence before ``index`` that names an event."""
+        return self._last_before(index, self._event_memo, lambda j: j if _named_event(self.event_cues(j)) else None)
+
+    def _last_before(self, index: int, memo: dict[int, Any], probe: Callable[[int], Any]) -> Any:
+        """What ``probe`` gives for the nearest earlier sentence it gives anything for (None when
+        none does within LOOKBACK). Memoised back to front: ``memo[j]`` is the answer sentence
+        j and those before it leave behind, so each sentence is probed once per article."""
         pending = []
         j = self._previous(index)
         answer = None
         while j is not None and len(pending) < self.LOOKBACK:
-            if j in self._event_memo:
-                answer = self._event_memo[j]
+            if j in memo:
+                answer = memo[j]
                 break
-            if _named_event(self.event_cues(j)):
-                answer = j
-                self._event_memo[j] = j
+            found = probe(j)
+            if found is not None:
+                answer = memo[j] = found
                 break
             pending.append(j)
             j = self._previous(j)
         for k in pending:
-            self._event_memo[k] = answer
+            memo[k] = answer
         return answer
 
     def event_before(self, index: int) -> str | None:
