@@ -58,18 +58,14 @@ def run_stages(root: Path, analyses: bool = False) -> Path:
                                       write_series_analysis)
     from newsfigures.config import Paths, load_params
     from newsfigures.evaluate import evaluate_files
-    from newsfigures.pipeline import run_extract, run_ingest
-    from newsfigures.series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
-    from newsfigures.tables import frame, write_table
+    from newsfigures.pipeline import run_extract, run_ingest, run_series
 
     paths = Paths(root)
     run_ingest([paths.raw], paths.articles, None, progress=False)
     run_extract([paths.articles], [paths.figures], None, progress=False)
     evaluate_files(paths.figures, root / "tests" / "gold" / "gold.csv", paths.processed / "scores.json",
                    paths.processed / "evaluation_errors.csv")
-    series = build_series(pd.read_parquet(paths.figures))
-    write_table(frame(series.to_dict("records"), SERIES_COLUMNS), paths.series)
-    write_table(frame(summarise(series).to_dict("records"), SUMMARY_COLUMNS), paths.series_summary)
+    run_series(paths.figures, [paths.series], [paths.series_summary])
     if analyses:
         params = load_params(root)["analyse"]
         figures = pd.read_parquet(paths.figures)

@@ -153,7 +153,6 @@ def report_scale(workdir: Path, source: Path, n_series: int = 100) -> dict[str, 
     """Render the report with ``n_series`` configured series (fallback renderer)."""
     import shutil
 
-    import pandas as pd
     import yaml
 
     from .analysis import select_series, write_series_analysis
@@ -169,15 +168,11 @@ def report_scale(workdir: Path, source: Path, n_series: int = 100) -> dict[str, 
         shutil.copy2(here / name, root / name)
     folder, _ = corpus_for(1000, workdir, source)
     paths = Paths(root)
-    from .pipeline import run_extract, run_ingest
-    from .series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
-    from .tables import frame, write_table
+    from .pipeline import run_extract, run_ingest, run_series
 
     run_ingest([folder], paths.articles, None, progress=False)
     run_extract([paths.articles], [paths.figures], None, progress=False, jobs=os.cpu_count() or 1)
-    series = build_series(pd.read_parquet(paths.figures))
-    write_table(frame(series.to_dict("records"), SERIES_COLUMNS), paths.series)
-    write_table(frame(summarise(series).to_dict("records"), SUMMARY_COLUMNS), paths.series_summary)
+    series = run_series(paths.figures, [paths.series], [paths.series_summary])
     keys = series["series_key"].value_counts().index[:n_series]
     params = yaml.safe_load(paths.params_file.read_text())
     params["analyse"]["metrics"] = []

@@ -104,7 +104,7 @@ def ingest(paths: tuple[str, ...], out: str, problems_out: str | None, progress:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786) of an existing cluster; default: a LocalCluster.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="Cache per-article results here (keyed by text, date and extractor+rules version).")
+              help="Cache per-article results here (keyed by text, date, extractor code and rules).")
 @_PROGRESS
 def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | None, rules_dir: str | None,
             default_country: str, jobs: int, engine: str, scheduler: str | None, cache_dir: str | None,
@@ -119,7 +119,7 @@ def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | No
     \b
     Scale: articles are streamed (memory stays flat), --jobs N runs N
     processes, --engine dask runs on a Dask cluster, and --cache-dir
-    skips articles already extracted with the same text, date and rules.
+    skips articles already extracted with the same text, date, code and rules.
     """
     from .pipeline import run_extract
 
@@ -201,19 +201,9 @@ def series(figures: str, outs: tuple[str, ...], summary_outs: tuple[str, ...]) -
     date from different sources are disagreements; the conservative view is
     the lowest sourced figure per date.
     """
-    import pandas as pd
+    from .pipeline import run_series
 
-    from .series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
-    from .tables import frame, write_table
-
-    path = Path(figures)
-    table = pd.read_parquet(path) if path.suffix.lower() == ".parquet" else pd.read_csv(path)
-    rows = build_series(table)
-    for out in outs:
-        write_table(frame(rows.to_dict("records"), SERIES_COLUMNS), Path(out))
-    summary = summarise(rows)
-    for out in summary_outs:
-        write_table(frame(summary.to_dict("records"), SUMMARY_COLUMNS), Path(out))
+    rows = run_series(Path(figures), [Path(o) for o in outs], [Path(o) for o in summary_outs])
     click.echo(f"{rows['series_key'].nunique()} series from {len(rows)} figures -> {', '.join(outs)}", err=True)
 
 
@@ -241,13 +231,11 @@ def bench(sizes: str, jobs_list: str, workdir: str, source: str, out: str, basel
     corpus, newsfigures against quantulum3 per sentence, and the report
     stage with many series. Slow at 100k articles: minutes, not seconds.
     """
-    from .bench import run
+    from .bench import markdown, run
 
     results = run([int(x) for x in sizes.split(",") if x], [int(x) for x in jobs_list.split(",") if x],
                   Path(workdir), Path(source), Path(out), baseline_sentences, incremental_size or None,
                   report_series or None)
-    from .bench import markdown
-
     click.echo(markdown(results))
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .extract import ExtractOptions
-from .ingest import Problem, iter_ingest
+from .ingest import Article, Problem, iter_ingest
 from .runner import Engine, FigureCache, TableWriter, extract_stream, extractor_for, iter_parquet_articles
 from .tables import ARTICLE_COLUMNS, FIGURE_COLUMNS, METRICS, PROBLEM_COLUMNS, QUALIFIERS, ValidationError
 
@@ -29,12 +29,18 @@ def iter_inputs(paths: list[Path], problems: list[Problem], progress: bool | Non
         else:
             raw_paths.append(path)
     if raw_paths:
-        for item in iter_ingest(raw_paths, progress=progress):
-            if isinstance(item, Problem):
-                problems.append(item)
-                _say(item)
-            else:
-                yield item.as_row()
+        for article in _reported(iter_ingest(raw_paths, progress=progress), problems):
+            yield article.as_row()
+
+
+def _reported(items: Iterable[Article | Problem], problems: list[Problem]) -> Iterator[Article]:
+    """The articles of an ingest stream; its problems are listed and said on stderr as they come."""
+    for item in items:
+        if isinstance(item, Problem):
+            problems.append(item)
+            _say(item)
+        else:
+            yield item
 
 
 def _say(problem: Problem) -> None:
@@ -107,13 +113,9 @@ def run_ingest(paths: list[Path], out: Path, problems_out: Path | None, progress
     writer = TableWriter(out, ARTICLE_COLUMNS)
     count = 0
     try:
-        for item in iter_ingest(paths, progress=progress):
-            if isinstance(item, Problem):
-                problems.append(item)
-                _say(item)
-            else:
-                writer.add([item.as_row()])
-                count += 1
+        for article in _reported(iter_ingest(paths, progress=progress), problems):
+            writer.add([article.as_row()])
+            count += 1
         writer.close()
     except BaseException:
         writer.abort()
@@ -121,3 +123,21 @@ def run_ingest(paths: list[Path], out: Path, problems_out: Path | None, progress
     if problems_out:
         write_problems(problems, problems_out)
     return count, problems
+
+
+def run_series(figures: Path, outs: list[Path], summary_outs: list[Path]) -> Any:
+    """The series stage: figures (.parquet or .csv) grouped into series, written with their summary.
+    Returns the series rows."""
+    import pandas as pd
+
+    from .series import SERIES_COLUMNS, SUMMARY_COLUMNS, build_series, summarise
+    from .tables import frame, write_table
+
+    table = pd.read_parquet(figures) if figures.suffix.lower() == ".parquet" else pd.read_csv(figures)
+    rows = build_series(table)
+    for out in outs:
+        write_table(frame(rows.to_dict("records"), SERIES_COLUMNS), out)
+    summary = summarise(rows)
+    for out in summary_outs:
+        write_table(frame(summary.to_dict("records"), SUMMARY_COLUMNS), out)
+    return rows
