@@ -93,6 +93,10 @@ class ArticleError(ValueError):
 # Decoding and cleaning
 
 
+# Tried in order (codec, name reported); latin-1, which decodes any bytes, is the last resort.
+ENCODINGS = (("utf-8-sig", "utf-8"), ("cp1252", "cp1252"))
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Bytes to text: UTF-8 (with or without BOM), else Windows-1252.
 
@@ -107,14 +111,12 @@ def decode(raw: bytes) -> tuple[str, str]:
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     if controls > len(sample) * 0.05:
         raise ArticleError("the file is binary, not text", "convert it to .txt, .md or .html")
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1"
+    for codec, name in ENCODINGS:
+        try:
+            return raw.decode(codec), name
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1"), "latin-1"
 
 
 def normalise_newlines(text: str) -> str:
@@ -296,9 +298,8 @@ def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestRo
     path = folder / MANIFEST_NAME
     if not path.exists():
         return {}
-    rows: dict[str, ManifestRow] = {}
     with open(path, encoding=_file_encoding(path), newline="") as handle:
-        return _manifest_rows(folder, path, csv.DictReader(handle), rows, problems)
+        return _manifest_rows(folder, path, csv.DictReader(handle), problems)
 
 
 def _file_encoding(path: Path) -> str:
@@ -312,7 +313,7 @@ def _file_encoding(path: Path) -> str:
             decode(path.read_bytes())          # empty (or odd): decode's checks and errors
         else:
             decode(head)                       # binary: refused the same way
-        for encoding in ("utf-8-sig", "cp1252"):
+        for encoding, _ in ENCODINGS:
             decoder = codecs.getincrementaldecoder(encoding)()
             handle.seek(0)
             try:
@@ -325,8 +326,9 @@ def _file_encoding(path: Path) -> str:
     return "latin-1"
 
 
-def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader, rows: dict[str, ManifestRow],
+def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
                    problems: list[Problem]) -> dict[str, ManifestRow]:
+    rows: dict[str, ManifestRow] = {}
     if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
         problems.append(Problem(str(path), "the manifest has no 'file' column",
                                 fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
