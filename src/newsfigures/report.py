@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -90,17 +90,25 @@ def metric_sections() -> str:
         folder = paths.analysis_dir(metric)
         title = metric.replace("_", " ").capitalize()
         out.append(f"## {title}\n")
-        summary_file = folder / "summary.json"
-        if not summary_file.exists():
+        info = _summary(folder)
+        if info is None:
             out.append(f"*No analysis was produced for {md_text(metric)}.*\n")
             continue
-        info = json.loads(summary_file.read_text(encoding="utf-8"))
         out.append(f"{info['figures']} figures from {info['articles']} articles.\n")
-        spec = json.loads((folder / "chart.vl.json").read_text(encoding="utf-8"))
-        out.append(chart_block(spec, f"chart-{metric}", folder / "chart.png", f"Reported figures: {title}"))
-        table = pd.read_csv(folder / "table.csv")
-        out.append(figures_table(table))
+        out += _chart_and_table(folder, f"chart-{metric}", f"Reported figures: {title}", figures_table)
     return "\n".join(out)
+
+
+def _summary(folder: Path) -> dict | None:
+    """An analysis folder's summary.json, or None when that analysis was not produced."""
+    path = folder / "summary.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _chart_and_table(folder: Path, element_id: str, caption: str, table: Callable[[pd.DataFrame], str]) -> list[str]:
+    """An analysis folder's chart (interactive and static) and its table, as the report prints them."""
+    spec = json.loads((folder / "chart.vl.json").read_text(encoding="utf-8"))
+    return [chart_block(spec, element_id, folder / "chart.png", caption), table(pd.read_csv(folder / "table.csv"))]
 
 
 def series_sections() -> str:
@@ -111,11 +119,10 @@ def series_sections() -> str:
         folder = paths.analysis_dir("series") / name
         title = config.get("title") or config.get("key") or name
         out.append(f"## {md_text(title)}\n")
-        summary_file = folder / "summary.json"
-        if not summary_file.exists():
+        info = _summary(folder)
+        if info is None:
             out.append(f"*No analysis was produced for this series ({md_text(config.get('key'))}).*\n")
             continue
-        info = json.loads(summary_file.read_text(encoding="utf-8"))
         if not info.get("reports"):
             out.append(f"*No figure in the corpus belongs to this series ({md_text(config.get('key'))}).*\n")
             continue
@@ -123,10 +130,7 @@ def series_sections() -> str:
                    f"**{md_text(info.get('highest'))}**; conservative (lowest sourced figure for the latest "
                    f"date): **{md_text(info.get('conservative') or 'none sourced')}**. Series key: "
                    f"`{config.get('key')}`.\n")
-        spec = json.loads((folder / "chart.vl.json").read_text(encoding="utf-8"))
-        out.append(chart_block(spec, f"series-{_slug_id(name)}", folder / "chart.png", title))
-        table = pd.read_csv(folder / "table.csv")
-        out.append(series_table(table))
+        out += _chart_and_table(folder, f"series-{_slug_id(name)}", title, series_table)
     return "\n".join(out)
 
 
