@@ -123,6 +123,23 @@ def test_duplicate_articles_are_reported_once(tmp_path):
     assert [(p.file, p.level) for p in result.problems] == [("copy-of-a.txt", "duplicate")]
 
 
+def test_files_come_in_path_order_and_ids_stay_unique(tmp_path):
+    # Walked one directory at a time, yet in the order of sorted Path.parts; the ledger
+    # of ids already given lives in SQLite, not in memory.
+    names = ["b.txt", "a/x.txt", "a.txt", "a b/c.md", "A.txt", "a-b.txt", ".hidden.txt", "d.txt/in.txt",
+             "sub/deeper/q.html", "sub.txt", "a.md", "notes.csv"]
+    for i, name in enumerate(names):
+        write(tmp_path, name, f"Text number {i}.\n")
+    result = ingest([tmp_path], progress=False)
+    expected = sorted((p.relative_to(tmp_path) for p in tmp_path.rglob("*")
+                       if p.is_file() and p.suffix in {".txt", ".md", ".html"} and not p.name.startswith(".")),
+                      key=lambda p: p.parts)
+    assert [a.file for a in result.articles] == [p.as_posix() for p in expected]
+    ids = {a.file: a.id for a in result.articles}
+    assert (ids["a.md"], ids["a.txt"], ids["a/x.txt"]) == ("a", "a-2", "a-x")
+    assert len(set(ids.values())) == len(ids)
+
+
 def test_a_broken_jsonl_line_does_not_lose_the_others(tmp_path):
     write(tmp_path, "feed.jsonl", json.dumps({"text": SENTENCE}) + "\n{not json\n" + json.dumps({"title": "x"}) + "\n")
     result = ingest([tmp_path], progress=False)

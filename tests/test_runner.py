@@ -141,6 +141,28 @@ def test_tables_written_by_arrow_read_back_with_the_contract_dtypes(tmp_path):
     assert (tmp_path / "f.csv").read_text().splitlines()[0] == ",".join(FIGURE_COLUMNS)
 
 
+def test_row_groups_are_cut_by_text_size_the_same_way_however_rows_arrive(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from newsfigures.tables import ARTICLE_COLUMNS
+
+    monkeypatch.setattr(runner, "ROW_GROUP_TEXT", 1000)
+    rows = [{"id": f"a{i}", "file": f"a{i}.txt", "text": "x" * (150 + 37 * i)} for i in range(40)]
+    whole = runner.TableWriter(tmp_path / "whole.parquet", ARTICLE_COLUMNS)
+    whole.add(rows)
+    whole.close()
+    single = runner.TableWriter(tmp_path / "single.parquet", ARTICLE_COLUMNS)
+    for row in rows:
+        single.add([row])
+    single.close()
+    assert (tmp_path / "whole.parquet").read_bytes() == (tmp_path / "single.parquet").read_bytes()
+    meta = pq.ParquetFile(tmp_path / "whole.parquet").metadata
+    groups = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+    assert sum(groups) == 40 and len(groups) > 10        # each group stops at the row that passes 1000 chars
+    read = list(runner.iter_parquet_articles(tmp_path / "whole.parquet", batch_rows=3))
+    assert [r["text"] for r in read] == [r["text"] for r in rows]
+
+
 def test_the_gazetteer_is_kept_on_disk_between_runs(tmp_path, monkeypatch):
     from newsfigures import places
     from newsfigures.rules import load_rules

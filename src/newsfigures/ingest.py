@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -279,7 +278,7 @@ MANIFEST_FIELDS = ("title", "publisher", "published", "published_source", "url")
 
 @dataclass(slots=True)
 class ManifestRow:
-    """One manifest row, kept small (a 100k-article manifest stays in memory while files stream)."""
+    """One manifest row."""
 
     file: str
     values: tuple[str, ...]          # MANIFEST_FIELDS, in order
@@ -290,16 +289,17 @@ class ManifestRow:
         return dict(zip(MANIFEST_FIELDS, self.values))
 
 
-def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestRow]:
-    """``articles.csv`` in ``folder``, keyed by resolved file path (as a string).
+def read_manifest(folder: Path, problems: list[Problem]) -> Iterator[tuple[str, ManifestRow]]:
+    """The rows of ``articles.csv`` in ``folder``, streamed, each with the resolved path
+    (as a string) of the file it describes.
 
     Rows naming a missing file, or a file outside ``folder``, are reported.
     """
     path = folder / MANIFEST_NAME
     if not path.exists():
-        return {}
+        return
     with open(path, encoding=_file_encoding(path), newline="") as handle:
-        return _manifest_rows(folder, path, csv.DictReader(handle), problems)
+        yield from _manifest_rows(folder, path, csv.DictReader(handle), problems)
 
 
 def _file_encoding(path: Path) -> str:
@@ -327,12 +327,11 @@ def _file_encoding(path: Path) -> str:
 
 
 def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
-                   problems: list[Problem]) -> dict[str, ManifestRow]:
-    rows: dict[str, ManifestRow] = {}
+                   problems: list[Problem]) -> Iterator[tuple[str, ManifestRow]]:
     if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
         problems.append(Problem(str(path), "the manifest has no 'file' column",
                                 fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
-        return {}
+        return
     root = folder.resolve()
     for number, raw in enumerate(reader, start=2):
         record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
@@ -350,8 +349,7 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
             problems.append(Problem(where, f"manifest row points at a missing file: {name}",
                                     fix="add the file or delete the row"))
             continue
-        rows[str(target)] = ManifestRow(name, tuple(sys.intern(record.get(k, "")) for k in MANIFEST_FIELDS), number)
-    return rows
+        yield str(target), ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS), number)
 
 
 # --------------------------------------------------------------------------
@@ -459,35 +457,93 @@ class _LineProblem:
 def discover(paths: Iterable[Path]) -> Iterator[tuple[str, Path]]:
     """(file, base folder) for every article file under the given paths, sorted as paths sort.
 
-    Files are listed as strings, not Path objects: a 100k-file archive's
-    listing stays a few MB while the articles stream.
+    Folders are walked one directory at a time, each sorted by name (which is
+    the order of ``Path.parts``): only one directory's names are in memory at once.
     """
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found = [str(path) for path in given.rglob("*")
-                     if path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and path.is_file()]
-            found.sort(key=lambda name: name.split(os.sep))        # the order of Path.parts
-            for name in found:
+            for name in _walk(str(given)):
                 yield name, given
         else:
             yield str(given), given.parent
 
 
+def _walk(folder: str) -> Iterator[str]:
+    """Article files under ``folder``, sorted; hidden files are skipped, symlinked folders not entered."""
+    with os.scandir(folder) as entries:
+        names = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
+    for name, is_dir in names:
+        full = os.path.join(folder, name)
+        if is_dir:
+            yield from _walk(full)
+        elif (not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES
+              and os.path.isfile(full)):
+            yield full
+
+
+class _Ledger:
+    """What ingest must remember across a whole archive (manifest rows, the texts and ids
+    already seen), kept in a private temporary SQLite database rather than in memory:
+    SQLite holds a few MB of it in its page cache and spills the rest to a temporary file
+    it deletes on close, so memory stays flat however many articles stream through."""
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        self.db = sqlite3.connect("")          # "": a private on-disk temporary database
+        self.db.executescript("""
+            CREATE TABLE manifest (path TEXT PRIMARY KEY, file TEXT, row_values TEXT, line INTEGER);
+            CREATE TABLE texts (digest BLOB PRIMARY KEY, file TEXT);
+            CREATE TABLE ids (id TEXT PRIMARY KEY);
+        """)
+
+    def add_manifest(self, rows: Iterable[tuple[str, ManifestRow]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?)",
+                            ((key, row.file, json.dumps(row.values), row.line) for key, row in rows))
+
+    def manifest_row(self, path: str) -> ManifestRow | None:
+        found = self.db.execute("SELECT file, row_values, line FROM manifest WHERE path = ?", (path,)).fetchone()
+        return ManifestRow(found[0], tuple(json.loads(found[1])), found[2]) if found else None
+
+    def first_with(self, digest: bytes) -> str | None:
+        """The file that first had this text."""
+        found = self.db.execute("SELECT file FROM texts WHERE digest = ?", (digest,)).fetchone()
+        return found[0] if found else None
+
+    def add_text(self, digest: bytes, file: str) -> None:
+        self.db.execute("INSERT INTO texts VALUES (?, ?)", (digest, file))
+
+    def claim_id(self, article_id: str) -> bool:
+        """True, and the id is taken, if no earlier article had it."""
+        return self.db.execute("INSERT OR IGNORE INTO ids VALUES (?)", (article_id,)).rowcount == 1
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator[Article | Problem]:
     """Articles and problems, one at a time, in file order: nothing holds the corpus."""
+    ledger = _Ledger()
+    try:
+        yield from _ingest_files(paths, ledger, progress)
+    finally:
+        ledger.close()
+
+
+def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None) -> Iterator[Article | Problem]:
     from tqdm import tqdm
 
-    manifests: dict[Path, dict[str, ManifestRow]] = {}
-    seen_hashes: dict[bytes, str] = {}          # digest -> first file with that text
-    used_ids: set[str] = set()
-    files = list(discover(paths))
-    for name, base in tqdm(files, desc="ingest", unit="file", disable=_quiet(progress)):
+    bases: set[Path] = set()                    # folders whose manifest is in the ledger
+    paths = list(paths)
+    total = sum(1 for _ in discover(paths))     # walked twice: a count is cheaper to hold than the list
+    for name, base in tqdm(discover(paths), total=total, desc="ingest", unit="file", disable=_quiet(progress)):
         path = Path(name)
         base_key = base.resolve()
-        if base_key not in manifests:
+        if base_key not in bases:
+            bases.add(base_key)
             manifest_problems: list[Problem] = []
-            manifests[base_key] = read_manifest(base, manifest_problems)
+            ledger.add_manifest(read_manifest(base, manifest_problems))
             yield from manifest_problems
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
         if not path.exists():
@@ -504,7 +560,7 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
         except OSError as exc:
             yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
-        row = manifests[base_key].get(str(path.resolve()))
+        row = ledger.manifest_row(str(path.resolve()))
         for article in articles:
             if isinstance(article, _LineProblem):
                 yield Problem(article.where, article.reason, fix=article.fix)
@@ -514,16 +570,16 @@ def iter_ingest(paths: Iterable[Path], progress: bool | None = None) -> Iterator
                 _apply_manifest(article, row, field_problems)
                 yield from field_problems
             digest = bytes.fromhex(article.content_hash)
-            if digest in seen_hashes:
-                yield Problem(article.file, f"duplicate of {seen_hashes[digest]} (same text)",
+            first = ledger.first_with(digest)
+            if first is not None:
+                yield Problem(article.file, f"duplicate of {first} (same text)",
                               level="duplicate", fix="remove one copy, or ignore: only the first is used")
                 continue
-            seen_hashes[digest] = article.file
+            ledger.add_text(digest, article.file)
             base_id, n = article.id, 2
-            while article.id in used_ids:
+            while not ledger.claim_id(article.id):
                 article.id = f"{base_id}-{n}"
                 n += 1
-            used_ids.add(article.id)
             yield article
 
 

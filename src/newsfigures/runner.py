@@ -24,8 +24,11 @@ from .extract import ExtractOptions, Extractor
 
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
-ROW_GROUP = 10_000        # rows per Parquet row group / CSV flush: fixed, so output bytes never depend on batching;
-                          # small enough that the rows waiting to be written stay a few tens of MB
+ROW_GROUP = 10_000        # most rows per Parquet row group / CSV flush
+ROW_GROUP_TEXT = 8_000_000  # most characters of text per row group: 10,000 whole articles would hold
+                            # 50 MB of text in memory (twice, while Arrow converts them)
+# Row groups are cut by counting rows and characters one row at a time, so where they
+# fall depends only on the rows, never on how the rows were batched: same bytes every time.
 
 
 class FigureCache:
@@ -210,6 +213,8 @@ class TableWriter:
         self.names = list(columns)
         self.buffer: dict[str, list] = {name: [] for name in self.names}    # rows waiting, by column
         self.pending = 0
+        self.pending_text = 0             # characters of text in the waiting rows
+        self._text_columns = [name for name, (kind, _) in columns.items() if kind == "string"]
         self.writers: list[Any] = []
         self.handles: list[Any] = []
 
@@ -226,11 +231,21 @@ class TableWriter:
         self._added(n)
 
     def _added(self, n: int) -> None:
+        """Cut a row group after the row that reaches ROW_GROUP rows or ROW_GROUP_TEXT characters."""
+        first = self.pending
         self.pending += n
-        while self.pending >= ROW_GROUP:
-            self._flush({name: values[:ROW_GROUP] for name, values in self.buffer.items()})
-            self.buffer = {name: values[ROW_GROUP:] for name, values in self.buffer.items()}
-            self.pending -= ROW_GROUP
+        texts = [self.buffer[name] for name in self._text_columns]
+        row = first
+        while row < self.pending:
+            self.pending_text += sum(len(values[row]) for values in texts if type(values[row]) is str)
+            row += 1
+            if row >= ROW_GROUP or self.pending_text >= ROW_GROUP_TEXT:
+                self._flush({name: values[:row] for name, values in self.buffer.items()})
+                self.buffer = {name: values[row:] for name, values in self.buffer.items()}
+                texts = [self.buffer[name] for name in self._text_columns]
+                self.pending -= row
+                self.pending_text = 0
+                row = 0
 
     def _table(self, columns: dict[str, list]) -> Any:
         import pyarrow as pa
@@ -273,7 +288,7 @@ class TableWriter:
         if self.pending or not self.writers:
             self._flush(self.buffer)
             self.buffer = {name: [] for name in self.names}
-            self.pending = 0
+            self.pending = self.pending_text = 0
         self._close_files()
         for tmp, path in zip(self.tmps, self.paths):
             tmp.replace(path)
@@ -292,12 +307,19 @@ class TableWriter:
 
 
 def iter_parquet_articles(path: Path, batch_rows: int = 1000) -> Iterator[dict[str, Any]]:
-    """Articles from an articles.parquet, a batch at a time (as plain Python values, no DataFrame)."""
+    """Articles from an articles.parquet, a batch at a time (as plain Python values, no DataFrame).
+
+    Read one row group at a time: ``ParquetFile.iter_batches`` reads ahead across
+    row groups and held 240 MB of a 100k-article table at once.
+    """
     import pyarrow.parquet as pq
 
     source = pq.ParquetFile(path)
-    for batch in source.iter_batches(batch_size=batch_rows):
-        names = batch.schema.names
-        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for values in zip(*columns):
-            yield dict(zip(names, values))
+    for group in range(source.num_row_groups):
+        table = source.read_row_group(group)
+        names = table.schema.names
+        for batch in table.to_batches(max_chunksize=batch_rows):
+            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for values in zip(*columns):
+                yield dict(zip(names, values))
+        del table
