@@ -24,6 +24,13 @@ _WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
 _RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
 _PLUS_AFTER = re.compile(r"^-?plus\b|^\+", re.I)
 _OR_MORE = re.compile(r"^\s+or (?:more|so)\b", re.I)
+_HYPHEN_TAIL = re.compile(r"[-–]\s?([A-Za-z]+)")
+_DIGIT_RUN = re.compile(r"[\d-]*")
+_SPACED_DIGIT = re.compile(r"[ \u00a0]\d")
+_SPACED_BEFORE = re.compile(r"\d[ \u00a0]$")
+_PER_CENT = re.compile(r"\s*cent\b", re.I)
+_RATIO_AFTER = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
+_RATIO_BEFORE = re.compile(r"\b\d+\s*(?:to|:)\s*$")
 
 
 @dataclass
@@ -168,13 +175,15 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
         return True
     # Hyphenated modifiers: "nine-day siege", "27-year-old", "35-hour curfew".
     if after in "-–" and raw.kind != "vague":
-        tail = re.match(r"[-–]\s?([A-Za-z]+)", sentence[raw.end:])
-        if tail and not _PLUS_AFTER.match(sentence[raw.end:]):
+        tail = _HYPHEN_TAIL.match(sentence, raw.end)
+        if tail and not _PLUS_AFTER.match(sentence[raw.end:raw.end + 6]):
             return True
     # Digit groups chained by hyphens: sort codes, phone numbers, dates (40-11-60).
-    left = re.search(r"[\d-]*$", sentence[:raw.start]).group(0)
-    right = re.match(r"[\d-]*", sentence[raw.end:]).group(0)
-    if (left + right).count("-") >= 2 and re.search(r"\d", left + right):
+    left_start = raw.start                       # the run of [\d-] ending at the number (\d is isdecimal)
+    while left_start and (sentence[left_start - 1] == "-" or sentence[left_start - 1].isdecimal()):
+        left_start -= 1
+    chain = sentence[left_start:raw.start] + _DIGIT_RUN.match(sentence, raw.end).group(0)
+    if chain.count("-") >= 2 and any(ch.isdecimal() for ch in chain):
         return True
     # "3/4", "12:30", "1.5.2022", "+44 20 ..."
     if after in "/:" or before in "/:+":
@@ -193,13 +202,13 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
             if len(digits_only) >= 6:
                 return True                               # account, phone or reference number
             # Runs of digit groups separated by spaces: phone numbers, sort codes.
-            if re.match(r"[ \u00a0]\d", sentence[raw.end:raw.end + 2]) or re.search(r"\d[ \u00a0]$", sentence[max(0, raw.start - 2):raw.start]):
+            if _SPACED_DIGIT.match(sentence, raw.end) or _SPACED_BEFORE.search(sentence[max(0, raw.start - 2):raw.start]):
                 return True
             if digits_only.startswith("0") and len(digits_only) > 1:
                 return True
     if word in rules.unit_words:
         return True
-    if word == "per" and re.match(r"\s*cent\b", sentence[w_end:], re.I):
+    if word == "per" and _PER_CENT.match(sentence, w_end):
         return True
     if word in rules.month_names and raw.kind == "digits":
         return True                                       # 24 February
@@ -211,9 +220,9 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     if rules.age_before_re.search(sentence[max(0, raw.start - 40):raw.start]):
         return True                                       # aged 27, aged between 4 and 61
     # "outnumbering us 10 to one": a ratio, not a count.
-    if re.match(r"\s*(?:to|:)\s*(?:one|1)\b", sentence[raw.end:], re.I) and raw.kind != "vague":
+    if raw.kind != "vague" and _RATIO_AFTER.match(sentence, raw.end):
         return True
-    if re.search(r"\b\d+\s*(?:to|:)\s*$", sentence[max(0, raw.start - 12):raw.start]) and (raw.value or 0) <= 1:
+    if (raw.value or 0) <= 1 and _RATIO_BEFORE.search(sentence[max(0, raw.start - 12):raw.start]):
         return True
     return False
 
