@@ -147,7 +147,11 @@ def test_row_groups_are_cut_by_text_size_the_same_way_however_rows_arrive(tmp_pa
     from newsfigures.tables import ARTICLE_COLUMNS
 
     monkeypatch.setattr(runner, "ROW_GROUP_TEXT", 1000)
-    rows = [{"id": f"a{i}", "file": f"a{i}.txt", "text": "x" * (150 + 37 * i)} for i in range(40)]
+    from datetime import date
+
+    rows = [{"id": f"a{i}", "file": f"a{i}.txt", "text": "x" * (150 + 37 * i), "n_chars": 150 + 37 * i}
+            for i in range(40)]
+    rows[5]["published"] = date(2022, 3, 1)      # not yet a string: counted as no text, coerced on writing
     whole = runner.TableWriter(tmp_path / "whole.parquet", ARTICLE_COLUMNS)
     whole.add(rows)
     whole.close()
@@ -161,6 +165,7 @@ def test_row_groups_are_cut_by_text_size_the_same_way_however_rows_arrive(tmp_pa
     assert sum(groups) == 40 and len(groups) > 10        # each group stops at the row that passes 1000 chars
     read = list(runner.iter_parquet_articles(tmp_path / "whole.parquet", batch_rows=3))
     assert [r["text"] for r in read] == [r["text"] for r in rows]
+    assert read[5]["published"] == "2022-03-01"
 
 
 def test_the_gazetteer_is_kept_on_disk_between_runs(tmp_path, monkeypatch):

@@ -234,18 +234,31 @@ class TableWriter:
         """Cut a row group after the row that reaches ROW_GROUP rows or ROW_GROUP_TEXT characters."""
         first = self.pending
         self.pending += n
-        texts = [self.buffer[name] for name in self._text_columns]
-        row = first
+        size = self._text_size(first, self.pending)
+        if self.pending < ROW_GROUP and self.pending_text + size < ROW_GROUP_TEXT:
+            self.pending_text += size          # no cut in these rows (the usual case): counted at C speed
+            return
+        row = first                            # a cut falls in these rows: find it row by row
         while row < self.pending:
-            self.pending_text += sum(len(values[row]) for values in texts if type(values[row]) is str)
+            self.pending_text += self._text_size(row, row + 1)
             row += 1
             if row >= ROW_GROUP or self.pending_text >= ROW_GROUP_TEXT:
                 self._flush({name: values[:row] for name, values in self.buffer.items()})
                 self.buffer = {name: values[row:] for name, values in self.buffer.items()}
-                texts = [self.buffer[name] for name in self._text_columns]
                 self.pending -= row
                 self.pending_text = 0
                 row = 0
+
+    def _text_size(self, start: int, stop: int) -> int:
+        """Characters of text in buffered rows start:stop (values that are not strings count 0)."""
+        total = 0
+        for name in self._text_columns:
+            values = self.buffer[name][start:stop]
+            try:
+                total += sum(map(len, filter(None, values)))
+            except TypeError:                  # a date or a number waiting for the contract's coercion
+                total += sum(len(v) for v in values if type(v) is str)
+        return total
 
     def _table(self, columns: dict[str, list]) -> Any:
         import pyarrow as pa
