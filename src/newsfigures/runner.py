@@ -25,8 +25,9 @@ from .extract import ExtractOptions, Extractor
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
 ROW_GROUP = 10_000        # most rows per Parquet row group / CSV flush
-ROW_GROUP_TEXT = 8_000_000  # most characters of text per row group: 10,000 whole articles would hold
-                            # 50 MB of text in memory (twice, while Arrow converts them)
+ROW_GROUP_TEXT = 8_000_000  # most characters of long text per row group: 10,000 whole articles would
+                            # hold 50 MB of text in memory (twice, while Arrow converts them)
+LONG_TEXT_COLUMNS = ("text", "quote")   # what makes a row big: an article's text, a figure's sentence
 # Row groups are cut by counting rows and characters one row at a time, so where they
 # fall depends only on the rows, never on how the rows were batched: same bytes every time.
 
@@ -214,7 +215,7 @@ class TableWriter:
         self.buffer: dict[str, list] = {name: [] for name in self.names}    # rows waiting, by column
         self.pending = 0
         self.pending_text = 0             # characters of text in the waiting rows
-        self._text_columns = [name for name, (kind, _) in columns.items() if kind == "string"]
+        self._text_columns = [name for name in LONG_TEXT_COLUMNS if name in columns]
         self.writers: list[Any] = []
         self.handles: list[Any] = []
 
@@ -250,7 +251,7 @@ class TableWriter:
                 row = 0
 
     def _text_size(self, start: int, stop: int) -> int:
-        """Characters of text in buffered rows start:stop (values that are not strings count 0)."""
+        """Characters of long text in buffered rows start:stop (values that are not strings count 0)."""
         total = 0
         for name in self._text_columns:
             values = self.buffer[name][start:stop]
