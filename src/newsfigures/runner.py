@@ -28,8 +28,9 @@ ROW_GROUP = 10_000        # most rows per Parquet row group / CSV flush
 ROW_GROUP_TEXT = 8_000_000  # most characters of long text per row group: 10,000 whole articles would
                             # hold 50 MB of text in memory (twice, while Arrow converts them)
 LONG_TEXT_COLUMNS = ("text", "quote")   # what makes a row big: an article's text, a figure's sentence
-# Row groups are cut by counting rows and characters one row at a time, so where they
-# fall depends only on the rows, never on how the rows were batched: same bytes every time.
+# A row group ends at the first row that reaches either limit, counted over the rows in
+# order, so where groups fall depends only on the rows, never on how they were batched:
+# same bytes every time.
 
 
 class FigureCache:
@@ -330,10 +331,14 @@ def iter_parquet_articles(path: Path, batch_rows: int = 1000) -> Iterator[dict[s
 
     source = pq.ParquetFile(path)
     for group in range(source.num_row_groups):
-        table = source.read_row_group(group)
-        names = table.schema.names
-        for batch in table.to_batches(max_chunksize=batch_rows):
-            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-            for values in zip(*columns):
-                yield dict(zip(names, values))
-        del table
+        yield from _group_rows(source.read_row_group(group), batch_rows)
+
+
+def _group_rows(table: Any, batch_rows: int) -> Iterator[dict[str, Any]]:
+    """One row group's rows. Its own generator, so nothing of the group (the table, its last
+    batch) is still referenced while the next group is read."""
+    names = table.schema.names
+    for batch in table.to_batches(max_chunksize=batch_rows):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for values in zip(*columns):
+            yield dict(zip(names, values))
