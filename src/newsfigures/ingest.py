@@ -31,6 +31,11 @@ MANIFEST_COLUMNS = ("file", "publisher", "published", "url", "title")
 JSONL_TEXT_KEYS = ("text", "body", "content", "article")
 
 
+def content_hash(text: str) -> str:
+    """SHA-256 of a text: what catches duplicate articles and keys the figure cache."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass
 class Article:
     """One article as read: ``text`` is what every character offset refers to."""
@@ -49,7 +54,7 @@ class Article:
     n_chars: int = 0
 
     def __post_init__(self) -> None:
-        self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        self.content_hash = content_hash(self.text)
         self.n_chars = len(self.text)
 
     def as_row(self) -> dict:

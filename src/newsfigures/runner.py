@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .extract import ExtractOptions, Extractor
+from .ingest import content_hash
 
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
@@ -45,8 +46,7 @@ class FigureCache:
 
     def key(self, article: dict[str, Any]) -> str:
         """From the article's content hash (ingest stores it), so a warm run never re-hashes text."""
-        content = article.get("content_hash") or hashlib.sha256(
-            (article.get("text") or "").encode("utf-8", "surrogatepass")).hexdigest()
+        content = article.get("content_hash") or content_hash(article.get("text") or "")
         return hashlib.sha256(f"{self.version}\0{article.get('published') or ''}\0{content}".encode()).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, list[dict]]:
