@@ -123,6 +123,23 @@ def test_duplicate_articles_are_reported_once(tmp_path):
     assert [(p.file, p.level) for p in result.problems] == [("copy-of-a.txt", "duplicate")]
 
 
+def test_a_lone_surrogate_escape_is_reported_not_fatal(tmp_path, monkeypatch):
+    # JSON and YAML can spell "\ud800"; it used to crash the whole ingest.
+    write(tmp_path, "feed.jsonl", '{"id": "bad", "text": "Bad \\ud800 text, 300 killed."}\n'
+                                  '{"id": "good", "text": "Fine: 3 killed."}\n')
+    write(tmp_path, "front.md", '---\ntitle: "Bad \\ud800 title"\n---\n300 killed.\n')
+    write(tmp_path, "plain.txt", SENTENCE)
+    result = ingest([tmp_path], progress=False)
+    assert sorted(a.id for a in result.articles) == ["good", "plain"]
+    assert sorted((p.file, p.reason.split(" holds")[0]) for p in result.problems) == [
+        ("feed.jsonl:1", "its text"), ("front.md", "its title")]
+    from newsfigures.pipeline import run_ingest
+
+    count, problems = run_ingest([tmp_path], tmp_path / "articles.parquet", tmp_path / "problems.csv",
+                                 progress=False)
+    assert count == 2 and len(problems) == 2 and (tmp_path / "articles.parquet").exists()
+
+
 def test_files_come_in_path_order_and_ids_stay_unique(tmp_path):
     # Walked one directory at a time, yet in the order of sorted Path.parts; the ledger
     # of ids already given lives in SQLite, not in memory.

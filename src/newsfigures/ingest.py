@@ -406,18 +406,23 @@ def read_file(path: Path, rel: str) -> Iterator[Article]:
 def _make_article(rel: str, text: str, meta: dict, encoding: str, fmt: str,
                   ident: str | None = None) -> Article:
     published = normalise_date(meta.get("published") or meta.get("date"))
-    return Article(
-        id=ident or _slug(rel.rsplit(".", 1)[0]),
-        file=rel,
-        text=text,
-        title=_meta_value(meta, "title", "headline") or _guess_title(text),
-        publisher=_meta_value(meta, "publisher", "source", "site"),
-        published=published,
-        published_source=_meta_value(meta, "published_source") or ("metadata" if published else None),
-        url=_meta_value(meta, "url", "link"),
-        encoding=encoding,
-        format=fmt,
-    )
+    fields = {
+        "text": text,
+        "title": _meta_value(meta, "title", "headline") or _guess_title(text),
+        "publisher": _meta_value(meta, "publisher", "source", "site"),
+        "published_source": _meta_value(meta, "published_source") or ("metadata" if published else None),
+        "url": _meta_value(meta, "url", "link"),
+    }
+    # JSON and YAML escapes can spell a lone surrogate ("\ud800"): Python holds it, but it is
+    # not a character, and no table can store it.
+    for name, value in fields.items():
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            raise ArticleError(f"its {name} holds a lone surrogate escape (such as \\ud800), which is not text",
+                               "remove or correct that escape") from None
+    return Article(id=ident or _slug(rel.rsplit(".", 1)[0]), file=rel, published=published, encoding=encoding,
+                   format=fmt, **fields)
 
 
 def _read_jsonl(text: str, rel: str, encoding: str) -> Iterator[Article]:
