@@ -140,6 +140,20 @@ def test_a_lone_surrogate_escape_is_reported_not_fatal(tmp_path, monkeypatch):
     assert count == 2 and len(problems) == 2 and (tmp_path / "articles.parquet").exists()
 
 
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path):
+    import os
+
+    with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "w", encoding="utf-8") as handle:
+        handle.write(SENTENCE)
+    write(tmp_path, "ok.txt", "Fine: 3 killed.\n")
+    from newsfigures.pipeline import run_ingest
+
+    count, problems = run_ingest([tmp_path], tmp_path / "articles.parquet", tmp_path / "problems.csv",
+                                 progress=False)
+    assert count == 1 and [p.reason for p in problems] == ["the file name is not valid UTF-8"]
+    assert problems[0].file.endswith("bad\\xff.txt") and (tmp_path / "problems.csv").exists()
+
+
 def test_files_come_in_path_order_and_ids_stay_unique(tmp_path):
     # Walked one directory at a time, yet in the order of sorted Path.parts; the ledger
     # of ids already given lives in SQLite, not in memory.

@@ -31,6 +31,16 @@ MANIFEST_COLUMNS = ("file", "publisher", "published", "url", "title")
 JSONL_TEXT_KEYS = ("text", "body", "content", "article")
 
 
+def _is_text(value: str) -> bool:
+    """False for a string holding lone surrogates (from a JSON or YAML escape, or a file name
+    that is not UTF-8): Python holds them, but they are not characters and no table stores them."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of a text: what catches duplicate articles and keys the figure cache."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -416,11 +426,9 @@ def _make_article(rel: str, text: str, meta: dict, encoding: str, fmt: str,
     # JSON and YAML escapes can spell a lone surrogate ("\ud800"): Python holds it, but it is
     # not a character, and no table can store it.
     for name, value in fields.items():
-        try:
-            (value or "").encode("utf-8")
-        except UnicodeEncodeError:
+        if not _is_text(value or ""):
             raise ArticleError(f"its {name} holds a lone surrogate escape (such as \\ud800), which is not text",
-                               "remove or correct that escape") from None
+                               "remove or correct that escape")
     return Article(id=ident or _slug(rel.rsplit(".", 1)[0]), file=rel, published=published, encoding=encoding,
                    format=fmt, **fields)
 
@@ -555,6 +563,11 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
             manifest_problems: list[Problem] = []
             ledger.add_manifest(read_manifest(base, manifest_problems))
             yield from manifest_problems
+        if not _is_text(name):
+            # A name that is not UTF-8 reaches Python as lone surrogates: no table can hold it.
+            yield Problem(os.fsencode(name).decode("utf-8", "backslashreplace"), "the file name is not valid UTF-8",
+                          fix="rename the file")
+            continue
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
         if not path.exists():
             yield Problem(str(path), "no such file", fix="check the path")
