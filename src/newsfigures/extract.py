@@ -26,7 +26,7 @@ from .tables import FIGURE_COLUMNS
 
 # The code that decides what a figure is: a change to any of these files is a new
 # extractor, so cached figures made by the old code are never reused.
-EXTRACTOR_MODULES = ("extract.py", "fields.py", "numbers.py", "places.py", "rules.py", "sentences.py")
+EXTRACTOR_MODULES = ("caseless.py", "extract.py", "fields.py", "numbers.py", "places.py", "rules.py", "sentences.py")
 
 
 def code_digest(folder: Path | None = None) -> str:

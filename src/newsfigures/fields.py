@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
+from .caseless import WHITESPACE, Caseless, word_branches
 from .numbers import Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
-HARD_BOUNDARY = re.compile(r";|\bbut\b|\balthough\b|\bthough\b|\bwhile\b|\bwhereas\b|\bhowever\b|\bmeanwhile\b"
-                           r"|,\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+", re.I)
+_PRONOUN_CLAUSE = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
+HARD_BOUNDARY = Caseless(
+    r";|\bbut\b|\balthough\b|\bthough\b|\bwhile\b|\bwhereas\b|\bhowever\b|\bmeanwhile\b|" + _PRONOUN_CLAUSE,
+    "|".join([";"] + [b + r"\b" for b in word_branches(["but", "although", "though", "while", "whereas", "however",
+                                                        "meanwhile"])] + [_PRONOUN_CLAUSE]))
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -200,7 +204,10 @@ def rate_for(sentence: str, np: NounPhrase) -> str | None:
 # Location
 
 
-_CLAUSE_CUT = re.compile(r";|\bbut\b|\balthough\b|\bwhile\b|\bwhereas\b|\bas\b|\bwhere\b|\bwhich\b|\bwith\b|\s[-–—]\s", re.I)
+_CLAUSE_CUT = Caseless(
+    r";|\bbut\b|\balthough\b|\bwhile\b|\bwhereas\b|\bas\b|\bwhere\b|\bwhich\b|\bwith\b|\s[-–—]\s",
+    "|".join([";"] + [b + r"\b" for b in word_branches(["but", "although", "while", "whereas", "as", "where", "which",
+                                                        "with"])] + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
 
 
 def hard_segment(sentence: str, start: int) -> tuple[int, int]:
@@ -341,7 +348,7 @@ def context_place(places: list[PlaceMention], gazetteer: Gazetteer, sentence: st
             continue
         if after_preposition or (place.kind != "country" and not place.possessive):
             chosen = place.name
-    capital = re.search(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b", sentence)
+    capital = "capital" in sentence and re.search(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b", sentence)
     if capital and gazetteer.capital(gazetteer.default_country):
         named_after = [p for p in places if p.start > capital.start() and not p.modifier]
         if not named_after:
@@ -357,14 +364,17 @@ _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
-_MONTH_RE = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-_DATE_RE = re.compile(
-    rf"\b(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
-    r"|\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b"
-    r"|\b(?P<rel>today|tonight|this morning|this afternoon|this evening|overnight|yesterday|last night)\b",
-    re.I,
-)
+_MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec"]
+_RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
+                   "last night"]
+_MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
+_DATE_BODY = (rf"(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+              rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
+              r"|\b(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
+              r"|\b(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b")
+# Every alternative starts with \b and a word character: the twin is gated (caseless.GATES).
+_DATE_RE = Caseless(r"\b" + _DATE_BODY, r"\W(?:" + _DATE_BODY.replace("|\\b(?P<", "|(?P<") + ")", gated=True)
 
 
 @dataclass
@@ -439,7 +449,11 @@ _TIME_TAIL = re.compile(
     r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|morning|evening|afternoon|night|"
     r"week|month|has|have|had|previously|again|then|repeatedly|separately|publicly))+$", re.I)
 _SPEECH_CUT = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
-_CLAUSE_START = re.compile(r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|\bthat\b|\band\b|\bbut\b|\bas\b|\bwhere\b|\bwhen\b|\bwhile\b|\bafter\b|\bwith\b|\bwhich\b|\bbecause\b)", re.I)
+_CLAUSE_WORDS = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
+_CLAUSE_START = Caseless(
+    r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
+    "|".join([re.escape(c) for c in ",;:(\"“”‘–—"] + [q + r"(?!s\b)" for q in "'’"]
+             + [re.escape(w) + r"-\s" for w in WHITESPACE] + [b + r"\b" for b in word_branches(_CLAUSE_WORDS)]))
 
 
 _ACCORDING = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)

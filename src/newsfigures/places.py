@@ -14,7 +14,8 @@ from .rules import Rules
 
 # Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
 # following "region" or "oblast" is kept so "Kyiv region" can be looked up.
-_CAPS = re.compile(r"(?<![\w'’])((?:U\.[SKN]\.)|[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?)")
+# The look-behind follows the capital so that sre can skip straight to capitals.
+_CAPS = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?))")
 
 
 _POSSESSIVE = re.compile(r"['’]s?$")

@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from . import caseless
+from .caseless import Caseless
+from .caseless import alternation as _alternation
 from .config import RULES_DIR
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: same result, ~10x faster
@@ -42,33 +45,6 @@ def _literal_prefix(regex: str) -> str:
     if regex[len(prefix):len(prefix) + 1] in ("?", "*", "{"):
         prefix = prefix[:-1]                      # the last character is optional
     return prefix
-
-
-def _alternation(words: list[str]) -> str:
-    """A regex alternation of literal words or phrases that prefers the longest, as a trie.
-
-    "said|says|saying" becomes "sa(?:id|ying|ys)": the regex engine then
-    rules out most positions on the first letter instead of trying every
-    word, which makes the vocabulary scans several times faster. Among words
-    that can match at one position (each a prefix of the next) the longest is
-    still tried first, so matches are the same as "longest|...|shortest".
-    """
-    trie: dict[str, dict] = {}
-    for word in set(words):
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}                                     # a word ends here
-
-    def emit(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + emit(node[char]) for char in sorted(c for c in node if c)]
-        if not branches:
-            return ""
-        if len(branches) == 1 and "" not in node:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ("|" if "" in node else "") + ")"   # longer words first
-
-    return emit(trie)
 
 
 @dataclass(eq=False)
@@ -136,8 +112,7 @@ class Rules:
             for cue in cues:
                 pattern = re.compile(rf"\b(?:{cue})\b", re.I)
                 self.metric_anchored.append((metric, _literal_prefix(str(cue)), pattern))
-        self.population_cue_re = re.compile(
-            r"\b(?:" + _alternation([str(w).lower() for w in exc["population_cues"]]) + r")\b", re.I)
+        self.population_cue_re = caseless.words([str(w).lower() for w in exc["population_cues"]])
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
         self.np_fillers = {str(w).lower() for w in met["np_fillers"]}
@@ -147,7 +122,7 @@ class Rules:
 
         att = self.attribution
         self.speech_verbs = {w.lower() for w in att["speech_verbs"]}
-        self.speech_re = re.compile(r"\b(?:" + _alternation(sorted(self.speech_verbs)) + r")\b", re.I)
+        self.speech_re = caseless.words(sorted(self.speech_verbs))
         self.attr_stop = {str(w).lower() for w in att["stop_words"]}
         self.attr_strip = {w.lower() for w in att["strip_leading"]}
         self.pronouns = {w.lower() for w in att["pronouns"]}
@@ -156,27 +131,25 @@ class Rules:
 
         ev = self.events
         self.event_names = {e["slug"]: e["name"] for e in ev.get("events", [])}
-        self.event_cues: list[tuple[str, re.Pattern[str]]] = [
-            (e["slug"], re.compile(r"\b(?:" + _alternation([str(c) for c in e["cues"]]) + r")\b", re.I))
-            for e in ev.get("events", [])]
-        self.any_event_re = re.compile(
-            r"\b(?:" + _alternation([str(c) for e in ev.get("events", []) for c in e["cues"]] or ["$^"]) + r")\b", re.I)
-        self.event_anaphora = re.compile(
-            r"\b(?:the|that|this|these|those)\s+(?:[a-z-]+\s+)?(?:"
-            + _alternation([str(a) for a in ev.get("anaphora", [])] or ["$^"]) + r")\b", re.I)
+        self.event_cues: list[tuple[str, Caseless]] = [
+            (e["slug"], caseless.words([str(c).lower() for c in e["cues"]])) for e in ev.get("events", [])]
+        self.any_event_re = caseless.words([str(c).lower() for e in ev.get("events", []) for c in e["cues"]])
+        anaphora = r"\s+(?:[a-z-]+\s+)?(?:" + _alternation([str(a).lower() for a in ev.get("anaphora", [])] or ["$^"]) + r")\b"
+        self.event_anaphora = Caseless(r"\b(?:the|that|this|these|those)" + anaphora,
+                                       r"t(?<!\w.)h(?:e|at|is|ese|ose)" + anaphora)
         self.event_reach = int(ev.get("reach", 4))
 
         words = list(self.units) + list(self.scales)
         # Cheap test: can this sentence hold a number at all (digits, number or vague words)?
-        self._numberish_words = re.compile(
-            r"\b(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + r")")
-        self.word_number_re = re.compile(
-            r"(?<![\w-])(?:(?:an?)\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b))?"
-            r"(?:" + _alternation(words) + r")"
-            r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])",
-            re.I,
-        )
-        self.vague_re = re.compile(r"(?<![\w-])(?:" + _alternation(list(self.vague)) + r")(?![\w-])", re.I)
+        numberish = "(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + ")"
+        self._numberish_at_start = re.compile(r"\b" + numberish)
+        self._numberish_after = re.compile(r"\W" + numberish)        # \b, found faster (caseless.GATES)
+        article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
+        more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
+        self.word_number_re = Caseless(
+            r"(?<![\w-])(?:(?:" + article + r"))?(?:" + _alternation(words) + r")" + more_words,
+            r"[^\w-](?:(?:" + article + r"))?(?:" + _alternation(words) + r")" + more_words, gated=True)
+        self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
 
@@ -186,7 +159,10 @@ _DIGIT = re.compile(r"\d")
 
 def numberish(rules: "Rules", text: str) -> bool:
     """Can this text hold a number at all (digits, number words, vague words)? A cheap pre-check."""
-    return bool(_DIGIT.search(text) or rules._numberish_words.search(text.lower()))
+    if _DIGIT.search(text):
+        return True
+    low = text.lower()
+    return bool(rules._numberish_at_start.match(low) or rules._numberish_after.search(low))
 
 
 def load_rules(extra_dir: str | Path | None = None) -> Rules:

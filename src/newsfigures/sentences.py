@@ -28,7 +28,7 @@ _END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9•])")
 # A caption glued to the next sentence continues with a capitalised word and a
 # space ("morningA huge", "rubblePeople gather"); camelCase ("setAttribute(")
 # does not.
-_GLUE = re.compile(r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z][a-z]*\s)")
+_GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*\s)")   # starts at the capital: sre skips to capitals
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
 

@@ -1,0 +1,152 @@
+"""Every fast pattern finds exactly what its original finds (spans, groups, original case)."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsfigures import caseless, extract, fields, numbers, places, sentences
+from newsfigures.caseless import Caseless, lowered
+from newsfigures.rules import load_rules, numberish
+from newsfigures.sentences import split_sentences
+
+from conftest import RAW
+
+RULES = load_rules()
+
+
+def _patterns() -> dict[str, Caseless]:
+    """Every Caseless pattern the extractor uses: module constants and the rules' own."""
+    found: dict[str, Caseless] = {}
+    for module in (fields, numbers, places, extract, sentences):
+        for name, value in vars(module).items():
+            if isinstance(value, Caseless):
+                found[f"{module.__name__}.{name}"] = value
+    for name, value in vars(RULES).items():
+        if isinstance(value, Caseless):
+            found[f"rules.{name}"] = value
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                for part in item if isinstance(item, tuple) else (item,):
+                    if isinstance(part, Caseless):
+                        found[f"rules.{name}[{i}]"] = part
+    return found
+
+
+PATTERNS = _patterns()
+
+
+def _same(pattern: Caseless, text: str, pos: int = 0, endpos: int = sys.maxsize) -> None:
+    want = [(m.span(), m.groups()) for m in pattern.slow.finditer(text, pos, endpos)]
+    got = [(m.span(), m.groups()) for m in pattern.finditer(text, pos, endpos)]
+    assert got == want, (pattern.pattern[:80], text)
+    slow, fast = pattern.slow.search(text, pos, endpos), pattern.search(text, pos, endpos)
+    assert (fast.span(), fast.groups()) == (slow.span(), slow.groups()) if slow else fast is None
+
+
+def test_the_extractor_has_fast_patterns() -> None:
+    assert {"newsfigures.fields.HARD_BOUNDARY", "newsfigures.fields._DATE_RE"} <= set(PATTERNS)
+    assert len(PATTERNS) >= 5
+
+
+def test_safe_characters_have_no_case() -> None:
+    """Lowering text made of 'safe' characters is one character for one, and IGNORECASE
+    never pairs a safe non-ASCII character with anything but itself."""
+    safe = [chr(c) for c in range(0x80, 0x2100) if lowered(chr(c)) is not None]
+    assert "’" in safe and "“" in safe and "\u00a0" in safe
+    assert "é" not in safe and "µ" not in safe and "\u0130" not in safe and "\u017f" not in safe
+    for char in safe:
+        assert char.lower() == char == char.upper()
+        assert not any(re.fullmatch(re.escape(chr(a)), char, re.I) for a in range(128))
+    assert caseless.WHITESPACE == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c))
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_same_matches_on_the_sample_articles(name: str) -> None:
+    pattern = PATTERNS[name]
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        _same(pattern, text)
+        for sentence in split_sentences(text):
+            _same(pattern, sentence.text)
+            _same(pattern, sentence.text.upper())
+            _same(pattern, sentence.text, len(sentence.text) // 3, len(sentence.text) * 2 // 3)
+
+
+def _vocabulary(pattern: Caseless) -> list[str]:
+    return sorted(set(re.findall(r"[a-z]+(?: [a-z]+)?", pattern.pattern.replace("\\", " "))))
+
+
+# Tokens that sit at the edges of the fast patterns: word characters that are not
+# letters, hyphens, apostrophes, digits, spaces of every kind, and letters whose
+# case IGNORECASE treats specially (the text then takes the slow path).
+EDGES = ["_", "-", "'", "’", "“", ",", ";", ".", " ", "  ", "\n", "\u00a0", "\u2009", "0", "7", "12", "1st", "é",
+         "\u0130", "\u0131", "\u017f", "\u212a", "²", "—", "–", " - ", "of", "the", "U.S.", "Kyiv"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_same_matches_on_generated_text(name: str, data: st.DataObject) -> None:
+    pattern = PATTERNS[name]
+    words = _vocabulary(pattern) + EDGES
+    token = st.tuples(st.sampled_from(words), st.sampled_from([str.lower, str.upper, str.title])).map(
+        lambda pair: pair[1](pair[0]))
+    glue = st.sampled_from(["", " ", " ", "-", ", "])
+    pieces = data.draw(st.lists(st.tuples(token, glue), max_size=12))
+    text = "".join(word + sep for word, sep in pieces)
+    _same(pattern, text)
+    if text:
+        pos = data.draw(st.integers(0, len(text)))
+        _same(pattern, text, pos, data.draw(st.integers(pos, len(text))))
+
+
+# Case-sensitive patterns rewritten to start with what they match (so that sre can skip
+# ahead), against the patterns as first written. _GLUE now consumes the capital it used to
+# look ahead at: compare where matches start.
+ORIGINALS = {
+    "DIGITS": (numbers.DIGITS, r"(?<![\w.,/:£$€#+])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d]|,\d|\.\d)"),
+    "CAPS": (places._CAPS,
+             r"(?<![\w'’])((?:U\.[SKN]\.)|[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?)"),
+    "GLUE": (sentences._GLUE, r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z][a-z]*\s)"),
+    "numberish": (None, r"\b(?:" + caseless.alternation(list(RULES.units) + list(RULES.scales)
+                                                      + [w.split()[-1] for w in RULES.vague]) + ")"),
+}
+
+
+def _same_as_original(name: str, text: str) -> None:
+    pattern, original = ORIGINALS[name]
+    if pattern is None:
+        assert numberish(RULES, text) == bool(re.search(r"\d", text) or re.search(original, text.lower())), text
+        return
+    want = [(m.start(), m.groups()) for m in re.finditer(original, text)]
+    got = [(m.start(), m.groups()) for m in pattern.finditer(text)]
+    assert got == want, text
+    if name != "GLUE":
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(original, text)]
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINALS))
+def test_rewritten_patterns_on_the_sample_articles(name: str) -> None:
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for line in text.split("\n"):
+            _same_as_original(name, line)
+        for sentence in split_sentences(text):
+            _same_as_original(name, sentence.text)
+
+
+PIECES = ["1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "2022", "12:30", "£5", "#3", "a1", "1.5.2022", "U.S.", "U.K.", "US", "Kyiv",
+          "Kyiv region", "Bank of England", "of", "O'Neill", "’", "'", "morning", "A", "The", "People", "iPhone",
+          "ten", "Hundreds", "dozens", "million", "é", "\u0130", ".", "!", ")", "”", "-", ",", " ", "\n", "_", "x"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(["", " ", " ", ", "])), max_size=14))
+@pytest.mark.parametrize("name", sorted(ORIGINALS))
+def test_rewritten_patterns_on_generated_text(name: str, pieces: list[tuple[str, str]]) -> None:
+    _same_as_original(name, "".join(word + sep for word, sep in pieces))
