@@ -107,12 +107,14 @@ def test_same_matches_on_generated_text(name: str, data: st.DataObject) -> None:
 
 # Case-sensitive patterns rewritten to start with what they match (so that sre can skip
 # ahead), against the patterns as first written. _GLUE now consumes the capital it used to
-# look ahead at: compare where matches start.
+# look ahead at: compare where matches start. Both sentence patterns now run over whole texts,
+# where they used to run line by line.
 ORIGINALS = {
     "DIGITS": (numbers.DIGITS, r"(?<![\w.,/:£$€#+])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\d]|,\d|\.\d)"),
     "CAPS": (places._CAPS,
              r"(?<![\w'’])((?:U\.[SKN]\.)|[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?)"),
     "GLUE": (sentences._GLUE, r"(?<=[a-z]{2}[.!?)’'\"”a-z])(?=[A-Z][a-z]*\s)"),
+    "END": (sentences._END, r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9•])"),
     "numberish": (None, r"\b(?:" + caseless.alternation(list(RULES.units) + list(RULES.scales)
                                                       + [w.split()[-1] for w in RULES.vague]) + ")"),
 }
@@ -123,17 +125,22 @@ def _same_as_original(name: str, text: str) -> None:
     if pattern is None:
         assert numberish(RULES, text) == bool(re.search(r"\d", text) or re.search(original, text.lower())), text
         return
-    want = [(m.start(), m.groups()) for m in re.finditer(original, text)]
-    got = [(m.start(), m.groups()) for m in pattern.finditer(text)]
-    assert got == want, text
-    if name != "GLUE":
-        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in re.finditer(original, text)]
+    if name in ("GLUE", "END"):
+        starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        want = [(start + m.start(), start + m.end()) for start, line in zip(starts, text.split("\n"))
+                for m in re.finditer(original, line)]
+        got = [(m.start(), m.end() if name == "END" else m.start()) for m in pattern.finditer(text)]
+        assert got == [(a, b if name == "END" else a) for a, b in want], text
+        return
+    want = [(m.span(), m.groups()) for m in re.finditer(original, text)]
+    assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == want, text
 
 
 @pytest.mark.parametrize("name", sorted(ORIGINALS))
 def test_rewritten_patterns_on_the_sample_articles(name: str) -> None:
     for path in sorted(RAW.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
+        _same_as_original(name, text)
         for line in text.split("\n"):
             _same_as_original(name, line)
         for sentence in split_sentences(text):
@@ -142,7 +149,8 @@ def test_rewritten_patterns_on_the_sample_articles(name: str) -> None:
 
 PIECES = ["1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "2022", "12:30", "£5", "#3", "a1", "1.5.2022", "U.S.", "U.K.", "US", "Kyiv",
           "Kyiv region", "Bank of England", "of", "O'Neill", "’", "'", "morning", "A", "The", "People", "iPhone",
-          "ten", "Hundreds", "dozens", "million", "é", "\u0130", ".", "!", ")", "”", "-", ",", " ", "\n", "_", "x"]
+          "ten", "Hundreds", "dozens", "million", "é", "\u0130", ".", "!", ")", "”", "-", ",", " ", "\n", "_", "x",
+          "\r", "\u2028", "\t", ". The", "?", "morningA", "Mr.", "e.g.", "\u0663", "\u00b2", "1\u0663"]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -150,3 +158,23 @@ PIECES = ["1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "20
 @pytest.mark.parametrize("name", sorted(ORIGINALS))
 def test_rewritten_patterns_on_generated_text(name: str, pieces: list[tuple[str, str]]) -> None:
     _same_as_original(name, "".join(word + sep for word, sep in pieces))
+
+
+# Characters right before a word that decide \b: word characters outside ASCII (², ª, é),
+# ASCII ones, a hyphen, and non-word ones.
+BEFORE = ["²", "ª", "é", "_", "1", "-", "’", " ", "(", "\u2009"]
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_word_starts_after_every_kind_of_character(name: str) -> None:
+    pattern = PATTERNS[name]
+    for word in _vocabulary(pattern):
+        for char in BEFORE:
+            _same(pattern, f"{char}{word} {char}{word.upper()}{char}")
+
+
+def test_numberish_after_every_kind_of_character() -> None:
+    for word in list(RULES.units) + list(RULES.scales):
+        for char in BEFORE:
+            _same_as_original("numberish", f"{char}{word}")
+            _same_as_original("numberish", f"x{char}{word.title()}")

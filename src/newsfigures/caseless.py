@@ -92,9 +92,10 @@ def ordered_branches(words: list[str], tail: str = "", gate: str = r"(?<!\w.)") 
     return [re.escape(first) + gate + "(?:" + "|".join(rests) + ")" + tail for first, rests in groups.items()]
 
 
-# A look-behind that opens a pattern, and the character class a gated twin consumes
-# instead: "\b" before a word is "the character before is not a word character".
-GATES = {r"\b": r"\W", r"(?<![\w-])": r"[^\w-]"}
+# A look-behind that opens a pattern, and what a gated twin consumes instead: "\b" before a
+# word is "the character before is not a word character". An ASCII class first (a bitmap,
+# one test per character for sre), then the exact test, for the few characters it lets by.
+GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
-from .caseless import WHITESPACE, Caseless, word_branches
+from .caseless import GATES, WHITESPACE, Caseless, word_branches
 from .numbers import Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
@@ -374,7 +374,7 @@ _DATE_BODY = (rf"(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\
               r"|\b(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
               r"|\b(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b")
 # Every alternative starts with \b and a word character: the twin is gated (caseless.GATES).
-_DATE_RE = Caseless(r"\b" + _DATE_BODY, r"\W(?:" + _DATE_BODY.replace("|\\b(?P<", "|(?P<") + ")", gated=True)
+_DATE_RE = Caseless(r"\b" + _DATE_BODY, GATES[r"\b"] + "(?:" + _DATE_BODY.replace("|\\b(?P<", "|(?P<") + ")", gated=True)
 
 
 @dataclass

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from .rules import Rules
 
 DIGITS = re.compile(
-    r"(\d(?<![\w.,/:£$€#+]\d)"                  # not glued to a word, decimal, date or code
+    r"([0-9\u0100-\U0010ffff](?<=\d)"           # a digit (0-9 first: a bitmap test for sre)
+    r"(?<![\w.,/:£$€#+]\d)"                     # not glued to a word, decimal, date or code
     r"(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?"  # 1,459 | 400 | 3.4
     r"(?![\d]|,\d|\.\d)"
-)   # The look-behind follows the first digit so that sre can skip straight to digits.
+)   # The look-behinds follow the first digit so that sre can skip straight to digits.
 _SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
 _WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
 _WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")

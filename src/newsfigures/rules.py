@@ -143,7 +143,7 @@ class Rules:
         # Cheap test: can this sentence hold a number at all (digits, number or vague words)?
         numberish = "(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + ")"
         self._numberish_at_start = re.compile(r"\b" + numberish)
-        self._numberish_after = re.compile(r"\W" + numberish)        # \b, found faster (caseless.GATES)
+        self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
         self.word_number_re = Caseless(
@@ -154,7 +154,7 @@ class Rules:
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"[0-9\u0100-\U0010ffff](?<=\d)")    # \d: a bitmap test first (no Latin-1 digits beyond 0-9)
 
 
 def numberish(rules: "Rules", text: str) -> bool:

@@ -10,6 +10,7 @@ split too, so a repeated caption is recognised as a repeat.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 ABBREVIATIONS = {
@@ -24,11 +25,13 @@ ABBREVIATIONS = {
 SENTENCE_STARTERS = {"The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They",
                      "We", "In", "On", "At", "As", "But", "And", "Pictured", "Here", "There"}
 
-_END = re.compile(r"[.!?]+['\"’”)\]]*(?=\s+['\"‘“(\[]?[A-Z0-9•])")
+# Both run once over the whole text; neither crosses a line end ([^\S\n] is \s within a line).
+_END = re.compile(r"[.!?]+['\"’”)\]]*(?=[^\S\n]+['\"‘“(\[]?[A-Z0-9•])")
 # A caption glued to the next sentence continues with a capitalised word and a
 # space ("morningA huge", "rubblePeople gather"); camelCase ("setAttribute(")
-# does not.
-_GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*\s)")   # starts at the capital: sre skips to capitals
+# does not. The match starts at the capital, so sre skips from capital to capital.
+_GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])")
+_CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
 
@@ -40,15 +43,15 @@ class Sentence:
     text: str
 
 
-def _glued_seams(line: str) -> list[int]:
+def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
     """Positions where a caption runs into the next sentence without a space."""
     seams = []
-    for match in _GLUE.finditer(line):
+    for match in _GLUE.finditer(text):
         pos = match.start()
-        token_start = max(line.rfind(" ", 0, pos), line.rfind("\n", 0, pos)) + 1
-        token = line[token_start:pos]
-        letters = token.strip("'\"‘“(")
-        following = re.match(r"[A-Z][a-z]*", line[pos:])
+        line_start = line_starts[bisect_right(line_starts, pos) - 1]
+        token_start = max(text.rfind(" ", line_start, pos), line_start - 1) + 1
+        letters = text[token_start:pos].strip("'\"‘“(")
+        following = _CAPITALISED.match(text, pos)
         starter = following is not None and following.group(0) in SENTENCE_STARTERS
         if len(letters) < 3 or (not letters[0].islower() and not starter):
             continue                                   # iPhone, McDonald, PleasanceElmira
@@ -56,29 +59,42 @@ def _glued_seams(line: str) -> list[int]:
     return seams
 
 
-def _line_boundaries(line: str) -> list[int]:
+def _boundaries(text: str, line_starts: list[int]) -> list[int]:
+    """Where sentences end inside lines, as positions in ``text``."""
     cuts: list[int] = []
-    for match in _END.finditer(line):
-        word = _WORD_BEFORE_DOT.search(line[max(0, match.start() - 40):match.start()])
+    for match in _END.finditer(text):
+        start = match.start()
+        line_start = line_starts[bisect_right(line_starts, start) - 1]
+        word = _WORD_BEFORE_DOT.search(text, max(line_start, start - 40), start)
         token = (word.group(1) if word else "").lower().rstrip(".")
-        if line[match.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        if text[start] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
             continue
         cuts.append(match.end())
-    cuts.extend(_glued_seams(line))
+    cuts.extend(_glued_seams(text, line_starts))
     return sorted(set(cuts))
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets into ``text``; ``text[s.start:s.end] == s.text``."""
     sentences: list[Sentence] = []
+    lines = text.split("\n")
+    line_starts = []
     pos = 0
-    for line in text.split("\n"):
-        line_start = pos
+    for line in lines:
+        line_starts.append(pos)
         pos += len(line) + 1
+    cuts = _boundaries(text, line_starts)
+    k = 0
+    for line, line_start in zip(lines, line_starts):
+        inner = []
+        line_end = line_start + len(line)
+        while k < len(cuts) and cuts[k] <= line_end:
+            inner.append(cuts[k] - line_start)
+            k += 1
         if not line.strip():
             continue
-        cuts = [0] + _line_boundaries(line) + [len(line)]
-        for a, b in zip(cuts, cuts[1:]):
+        bounds = [0] + inner + [len(line)]
+        for a, b in zip(bounds, bounds[1:]):
             chunk = line[a:b]
             stripped = chunk.strip()
             if not stripped or not any(ch.isalnum() for ch in stripped):
