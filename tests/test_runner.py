@@ -183,6 +183,21 @@ def test_the_gazetteer_is_kept_on_disk_between_runs(tmp_path, monkeypatch):
     places._gazetteer.cache_clear()
 
 
+def test_every_module_that_decides_figures_is_a_dependency_of_the_extract_stage():
+    """Every module in the extractor version is a dependency of the extract stage, so DVC re-runs
+    the stage when any of them changes (caseless.py was missing until this test)."""
+    import yaml
+
+    from conftest import ROOT
+    from newsfigures import extract
+
+    package = Path(extract.__file__).parent
+    assert {p.name for p in package.glob("*.py")} >= set(extract.EXTRACTOR_MODULES)
+    deps = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]["extract"]["deps"]
+    missing = [name for name in extract.EXTRACTOR_MODULES if f"src/newsfigures/{name}" not in deps]
+    assert not missing, f"add {missing} to the extract stage's deps in dvc.yaml"
+
+
 def test_a_change_to_the_extractor_code_is_a_new_extractor_version(tmp_path):
     import shutil
 
