@@ -178,3 +178,11 @@ def test_numberish_after_every_kind_of_character() -> None:
         for char in BEFORE:
             _same_as_original("numberish", f"{char}{word}")
             _same_as_original("numberish", f"x{char}{word.title()}")
+
+
+def test_a_vocabulary_with_a_word_that_does_not_start_with_a_letter() -> None:
+    """'\\b' before "'s" means a word character behind it: no gate fits, the twin is the pattern itself."""
+    pattern = caseless.words(["'s", "said", "SAYS"])
+    for text in ["Kyiv's mayor said", "a 's b", "He SAYS", "x'S Said'S"]:
+        _same(pattern, text)
+    assert [m.group(0) for m in pattern.finditer("Kyiv's mayor SAID")] == ["'s", "SAID"]

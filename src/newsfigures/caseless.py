@@ -75,21 +75,12 @@ def alternation(words: Iterable[str]) -> str:
     return _emit(_trie(words))
 
 
-def word_branches(words: Iterable[str], gate: str = r"(?<!\w.)") -> list[str]:
-    """Alternatives for a word list, one per first letter, each starting with that literal
-    letter and then ``gate``, a look-behind over it and the character before ("(?<!\\w.)"
-    is ``\\b`` before the word); the rest is the letter's branch of :func:`alternation`."""
+def word_branches(words: Iterable[str], tail: str = r"\b") -> list[str]:
+    """The twin of ``\\bword\\b`` alternatives: one per first letter, each starting with that
+    literal letter, then ``\\b`` before it checked behind ("(?<!\\w.)"), the letter's branch
+    of :func:`alternation`, and ``tail``. The words must start with word characters."""
     trie = _trie(word.lower() for word in words if word)
-    return [re.escape(char) + gate + _emit(trie[char]) for char in sorted(trie)]
-
-
-def ordered_branches(words: list[str], tail: str = "", gate: str = r"(?<!\w.)") -> list[str]:
-    """Like :func:`word_branches` for an ordered alternation ("sept|sep"): the words are
-    grouped by first letter and keep their order, and ``tail`` follows each group."""
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        groups.setdefault(word[0], []).append(re.escape(word[1:]))
-    return [re.escape(first) + gate + "(?:" + "|".join(rests) + ")" + tail for first, rests in groups.items()]
+    return [re.escape(char) + r"(?<!\w.)" + _emit(trie[char]) + tail for char in sorted(trie)]
 
 
 # A look-behind that opens a pattern, and what a gated twin consumes instead: "\b" before a
@@ -98,13 +89,22 @@ def ordered_branches(words: list[str], tail: str = "", gate: str = r"(?<!\w.)") 
 GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
+def gated(before: str, body: str) -> "Caseless":
+    """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
+    GATES) looks behind at. Every match of ``body`` must start with a word character."""
+    return Caseless(before + body, GATES[before] + body, gated=True)
+
+
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
-    """``before(?:word|…)after`` under IGNORECASE, with a gated twin (see :class:`Caseless`)."""
+    """``before(?:word|…)after`` under IGNORECASE, with a gated twin (see :class:`Caseless`).
+
+    A vocabulary with a word that starts with anything else ("'s") has the same pattern as its
+    twin, run case-sensitively on the lower-cased text: the gate would not be ``before`` there."""
     listed = sorted({str(w).lower() for w in vocabulary if str(w)})
     body = "(?:" + alternation(listed or ["$^"]) + ")" + after
-    if before == r"\b" and not all(re.match(r"\w", w) for w in listed):
-        return Caseless(before + body, "(?:" + "|".join(word_branches(listed) or ["(?!)"]) + ")" + after)
-    return Caseless(before + body, GATES[before] + body, gated=True)
+    if not all(re.match(r"\w", w) for w in listed):
+        return Caseless(before + body, before + body)
+    return gated(before, body)
 
 
 class Caseless:

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterator
 
-from .caseless import GATES, WHITESPACE, Caseless, word_branches
+from . import caseless
+from .caseless import WHITESPACE, Caseless, word_branches
 from .numbers import Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
+_HARD_WORDS = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
 _PRONOUN_CLAUSE = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
-HARD_BOUNDARY = Caseless(
-    r";|\bbut\b|\balthough\b|\bthough\b|\bwhile\b|\bwhereas\b|\bhowever\b|\bmeanwhile\b|" + _PRONOUN_CLAUSE,
-    "|".join([";"] + [b + r"\b" for b in word_branches(["but", "although", "though", "while", "whereas", "however",
-                                                        "meanwhile"])] + [_PRONOUN_CLAUSE]))
+HARD_BOUNDARY = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
+                         "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]))
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -204,10 +204,9 @@ def rate_for(sentence: str, np: NounPhrase) -> str | None:
 # Location
 
 
-_CLAUSE_CUT = Caseless(
-    r";|\bbut\b|\balthough\b|\bwhile\b|\bwhereas\b|\bas\b|\bwhere\b|\bwhich\b|\bwith\b|\s[-–—]\s",
-    "|".join([";"] + [b + r"\b" for b in word_branches(["but", "although", "while", "whereas", "as", "where", "which",
-                                                        "with"])] + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
+_CUT_WORDS = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
+_CLAUSE_CUT = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
+                       "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
 
 
 def hard_segment(sentence: str, start: int) -> tuple[int, int]:
@@ -369,12 +368,11 @@ _MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", 
 _RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
                    "last night"]
 _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
-_DATE_BODY = (rf"(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-              rf"|\b(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
-              r"|\b(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
-              r"|\b(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b")
-# Every alternative starts with \b and a word character: the twin is gated (caseless.GATES).
-_DATE_RE = Caseless(r"\b" + _DATE_BODY, GATES[r"\b"] + "(?:" + _DATE_BODY.replace("|\\b(?P<", "|(?P<") + ")", gated=True)
+# \b before any of: a month and day, a day and month, a weekday, a relative day.
+_DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+                                 rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
+                                 r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
+                                 r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)")
 
 
 @dataclass
@@ -453,7 +451,7 @@ _CLAUSE_WORDS = ["that", "and", "but", "as", "where", "when", "while", "after", 
 _CLAUSE_START = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
     "|".join([re.escape(c) for c in ",;:(\"“”‘–—"] + [q + r"(?!s\b)" for q in "'’"]
-             + [re.escape(w) + r"-\s" for w in WHITESPACE] + [b + r"\b" for b in word_branches(_CLAUSE_WORDS)]))
+             + [re.escape(w) + r"-\s" for w in WHITESPACE] + word_branches(_CLAUSE_WORDS)))
 
 
 _ACCORDING = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)

@@ -112,7 +112,7 @@ class Rules:
             for cue in cues:
                 pattern = re.compile(rf"\b(?:{cue})\b", re.I)
                 self.metric_anchored.append((metric, _literal_prefix(str(cue)), pattern))
-        self.population_cue_re = caseless.words([str(w).lower() for w in exc["population_cues"]])
+        self.population_cue_re = caseless.words(exc["population_cues"])
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
         self.np_fillers = {str(w).lower() for w in met["np_fillers"]}
@@ -122,7 +122,7 @@ class Rules:
 
         att = self.attribution
         self.speech_verbs = {w.lower() for w in att["speech_verbs"]}
-        self.speech_re = caseless.words(sorted(self.speech_verbs))
+        self.speech_re = caseless.words(self.speech_verbs)
         self.attr_stop = {str(w).lower() for w in att["stop_words"]}
         self.attr_strip = {w.lower() for w in att["strip_leading"]}
         self.pronouns = {w.lower() for w in att["pronouns"]}
@@ -132,8 +132,8 @@ class Rules:
         ev = self.events
         self.event_names = {e["slug"]: e["name"] for e in ev.get("events", [])}
         self.event_cues: list[tuple[str, Caseless]] = [
-            (e["slug"], caseless.words([str(c).lower() for c in e["cues"]])) for e in ev.get("events", [])]
-        self.any_event_re = caseless.words([str(c).lower() for e in ev.get("events", []) for c in e["cues"]])
+            (e["slug"], caseless.words(e["cues"])) for e in ev.get("events", [])]
+        self.any_event_re = caseless.words([c for e in ev.get("events", []) for c in e["cues"]])
         anaphora = r"\s+(?:[a-z-]+\s+)?(?:" + _alternation([str(a).lower() for a in ev.get("anaphora", [])] or ["$^"]) + r")\b"
         self.event_anaphora = Caseless(r"\b(?:the|that|this|these|those)" + anaphora,
                                        r"t(?<!\w.)h(?:e|at|is|ese|ose)" + anaphora)
@@ -146,9 +146,8 @@ class Rules:
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
-        self.word_number_re = Caseless(
-            r"(?<![\w-])(?:(?:" + article + r"))?(?:" + _alternation(words) + r")" + more_words,
-            r"[^\w-](?:(?:" + article + r"))?(?:" + _alternation(words) + r")" + more_words, gated=True)
+        self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
+                                             + more_words)
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
