@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
+from typing import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsfigures import caseless, extract, fields, numbers, places, sentences
 from newsfigures.caseless import Caseless, lowered
-from newsfigures.rules import load_rules, numberish
+from newsfigures.rules import load_rules, may_hold_number_words, numberish
 from newsfigures.sentences import split_sentences
 
 from conftest import RAW
@@ -186,3 +188,90 @@ def test_a_vocabulary_with_a_word_that_does_not_start_with_a_letter() -> None:
     for text in ["Kyiv's mayor said", "a 's b", "He SAYS", "x'S Said'S"]:
         _same(pattern, text)
     assert [m.group(0) for m in pattern.finditer("Kyiv's mayor SAID")] == ["'s", "SAID"]
+
+
+# Shortcuts that skip a scan when its answer is known: each must give what the scan gives.
+
+def _sample_sentences() -> list[str]:
+    return [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+
+
+def _all_cues(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """The cue scan before the word-start index: every cue, in order, gated by substring only."""
+    lower = text.lower()
+    return [(metric, m.span()) for metric, anchor, pattern in RULES.metric_anchored
+            if not anchor or anchor in lower for m in pattern.finditer(text)]
+
+
+CUE_WORDS = sorted({w for _, anchor, _ in RULES.metric_anchored for w in anchor.split()} | {"killed", "dead"})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(CUE_WORDS + EDGES), st.sampled_from([str.lower, str.title]),
+                                  st.sampled_from(["", " ", "-", ", "])), max_size=10))
+def test_cues_indexed_by_word_start_are_every_cue(pieces: list[tuple[str, Callable[[str], str], str]]) -> None:
+    text = "".join(case(word) + sep for word, case, sep in pieces)
+    assert [(metric, m.span()) for metric, m in fields._cues_in(text, RULES)] == _all_cues(text), text
+
+
+def test_cues_indexed_by_word_start_on_the_sample_articles() -> None:
+    for sentence in _sample_sentences():
+        for text in (sentence, sentence[len(sentence) // 3:], sentence.upper()):
+            assert [(metric, m.span()) for metric, m in fields._cues_in(text, RULES)] == _all_cues(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=st.text(alphabet=st.sampled_from(list("ab’'. ,\n1é_-")), max_size=160)
+       | st.lists(st.sampled_from(["said", "a" * 30, " ", "’", "'", ".", "\u00a0"]), max_size=40).map("".join))
+def test_last_word_is_what_the_search_captures(head: str) -> None:
+    match = fields._LAST_WORD.search(head)
+    assert fields.last_word(head) == (match.group(1) if match else None)
+
+
+def test_last_word_of_a_long_word_and_of_punctuation_only() -> None:
+    for head in ["x" * 100, "a " + "’" * 60 + " ", " " * 70 + "’ ", "word" + "." * 80, "y" * 47 + "’" * 3]:
+        match = fields._LAST_WORD.search(head)
+        assert fields.last_word(head) == (match.group(1) if match else None), head
+
+
+NUMBER_WORDS = sorted({w for phrase in list(RULES.vague) + list(RULES.units) + list(RULES.scales) for w in phrase.split()})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(NUMBER_WORDS + EDGES + ["an", "a", "and"]),
+                                  st.sampled_from([str.lower, str.upper, str.title]),
+                                  st.sampled_from(["", " ", "-", ", "])), max_size=10))
+def test_number_word_scans_are_skipped_only_without_a_match(pieces: list[tuple[str, Callable[[str], str], str]]) -> None:
+    text = "".join(case(word) + sep for word, case, sep in pieces)
+    if RULES.word_number_re.search(text) or RULES.vague_re.search(text):
+        assert may_hold_number_words(RULES, text), text
+
+
+def test_number_word_scans_on_the_sample_articles() -> None:
+    held = 0
+    for text in _sample_sentences():
+        if RULES.word_number_re.search(text) or RULES.vague_re.search(text):
+            assert may_hold_number_words(RULES, text), text
+            held += 1
+    assert held > 10 and not may_hold_number_words(RULES, "At least 400 people were killed.")
+    for word in NUMBER_WORDS:                 # at the very start of a text, where no character is before it
+        for text in (word, f"{word.title()} of", f"({word}"):
+            if RULES.word_number_re.search(text) or RULES.vague_re.search(text):
+                assert may_hold_number_words(RULES, text), text
+
+
+def test_number_words_that_do_not_start_with_a_letter_are_always_scanned(tmp_path: Path) -> None:
+    (tmp_path / "numbers.yaml").write_text("vague:\n  '(dozens)': [24, 99]\n", encoding="utf-8")
+    rules = load_rules(tmp_path)
+    assert rules.vague_re.search("(dozens) of people")
+    assert may_hold_number_words(rules, "(dozens) of people")
+
+
+def test_war_words_in_one_scan() -> None:
+    gazetteer = places.Gazetteer(RULES)
+    assert gazetteer.war_words
+    windows = _sample_sentences() + [w + s for w in gazetteer.war_words for s in ("", "s", " in", "-time")]
+    for window in windows + ["x" + w for w in gazetteer.war_words]:
+        low = window.lower()
+        assert bool(gazetteer.war_words_re.search(low)) == any(
+            re.search(rf"\b{re.escape(word)}\b", low) for word in gazetteer.war_words), window

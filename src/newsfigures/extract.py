@@ -372,9 +372,12 @@ def _opens_quote(sentence: str) -> bool:
     return sentence[:1] in ("'", "‘", '"', "“")
 
 
+_APPOSITIVE_END = re.compile(r"\b(?:including|among them|of whom|of which)\s+$", re.I)
+
+
 def _appositive(sentence: str, mention: Any) -> bool:
     """'…, including some 60,000 children,': a part of the number before it."""
-    return bool(re.search(r"\b(?:including|among them|of whom|of which)\s+$", sentence[max(0, mention.start - 20):mention.start], re.I))
+    return bool(_APPOSITIVE_END.search(sentence[max(0, mention.start - 20):mention.start]))
 
 
 def _as_date(value: Any) -> date | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterator
+from itertools import islice
+from typing import Iterable, Iterator
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
@@ -37,17 +38,12 @@ class NounPhrase:
 
 
 def words_after(sentence: str, pos: int, limit: int = 8) -> list[tuple[str, int, int]]:
-    out = []
-    for match in _WORD.finditer(sentence, pos):
-        out.append((match.group(0), match.start(), match.end()))
-        if len(out) >= limit:
-            break
-    return out
+    return [(m.group(0), *m.span()) for m in islice(_WORD.finditer(sentence, pos), limit)]
 
 
 def words_before(sentence: str, pos: int, limit: int = 8) -> list[tuple[str, int, int]]:
     matches = list(_WORD.finditer(sentence, max(0, pos - 200), pos))
-    return [(m.group(0), m.start(), m.end()) for m in matches[-limit:]]
+    return [(m.group(0), *m.span()) for m in matches[-limit:]]
 
 
 def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
@@ -112,10 +108,24 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
     return match.start() if match else stop
 
 
+_WORD_STARTS = re.compile(r"\b(?=(\w..))")      # the first three characters at each word start
+
+
 def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
-    """Every (metric, match) of the cue words in ``text``, skipping cues whose literal start is absent."""
-    lower = text.lower()
-    for metric, anchor, pattern in rules.metric_anchored:
+    """Every (metric, match) of the cue words in ``text``, in the rules' order, skipping cues
+    whose literal start is absent: first by the word starts (see ``Rules.cues_by_start``),
+    which needs text whose lower-casing keeps every character in place, then by substring."""
+    lower = caseless.lowered(text)
+    cues = rules.metric_anchored
+    order: Iterable[int]
+    if lower is None:
+        lower, order = text.lower(), range(len(cues))
+    else:
+        by_start = rules.cues_by_start
+        order = sorted([i for key in set(_WORD_STARTS.findall(lower)) for i in by_start.get(key, ())]
+                       + rules.cues_always)
+    for index in order:
+        metric, anchor, pattern = cues[index]
         if anchor and anchor not in lower:
             continue
         for match in pattern.finditer(text):
@@ -315,7 +325,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
 
 def _frames_war(sentence: str, clause: tuple[int, int], gazetteer: Gazetteer) -> bool:
     window = sentence[max(0, clause[0] - 30):clause[1]].lower()
-    return any(re.search(rf"\b{re.escape(word)}\b", window) for word in gazetteer.war_words)
+    return bool(gazetteer.war_words_re.search(window))
 
 
 # Metrics usually counted for a whole country when no place is named.
@@ -484,6 +494,24 @@ def _clean_source(text: str, rules: Rules) -> str | None:
     return re.sub(r"['’]s?$", "", name) if name.endswith(("'", "’")) else name
 
 
+_LAST_WORD = re.compile(r"([\w’']+)\W*$")
+
+
+def last_word(head: str) -> str | None:
+    """What ``_LAST_WORD.search(head)`` captures: the word ``head`` ends with.
+
+    That search tries every start position, so it is first run on the tail alone. Its
+    answer there is the whole one when it starts inside the tail and holds a word
+    character (the word ends at the last word character, however long ``head`` is)."""
+    lo = max(0, len(head) - 48)
+    if lo:
+        match = _LAST_WORD.search(head, lo)
+        if match and match.start() > lo and match.group(1).strip("’'"):
+            return match.group(1)
+    match = _LAST_WORD.search(head)
+    return match.group(1) if match else None
+
+
 def find_sources(sentence: str, rules: Rules) -> list[Source]:
     """Who the sentence says is speaking, at the position of the speech verb."""
     sources: list[Source] = []
@@ -507,8 +535,8 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         if verb in ("according", "showed", "show", "shows", "citing", "cited"):
             continue
         head = sentence[:match.start()]
-        prev = re.search(r"([\w’']+)\W*$", head)
-        if prev and prev.group(1).lower() in rules.noun_markers:
+        prev = last_word(head)
+        if prev and prev.lower() in rules.noun_markers:
             continue                                   # "amid reports", "the initial estimate"
         trimmed = _TIME_TAIL.sub("", head.rstrip())
         cuts = [0] + [b.end() for b in _CLAUSE_START.finditer(trimmed)]

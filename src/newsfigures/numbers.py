@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .rules import Rules
+from .rules import Rules, may_hold_number_words
 
 DIGITS = re.compile(
     r"([0-9\u0100-\U0010ffff](?<=\d)"           # a digit (0-9 first: a bitmap test for sre)
@@ -117,7 +117,8 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         for i in range(raw.start, raw.end):
             taken[i] = True
 
-    for match in rules.vague_re.finditer(sentence):
+    number_words = may_hold_number_words(rules, sentence)
+    for match in (rules.vague_re.finditer(sentence) if number_words else ()):
         words = " ".join(match.group(0).lower().split())
         low, high = rules.vague[words]
         take(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
@@ -146,7 +147,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         raw.grouped = "," in whole  # type: ignore[attr-defined]
         take(raw)
 
-    for match in rules.word_number_re.finditer(sentence):
+    for match in (rules.word_number_re.finditer(sentence) if number_words else ()):
         if not free(match.start(), match.end()):
             continue
         text = match.group(0)

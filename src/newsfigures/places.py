@@ -40,6 +40,10 @@ class Gazetteer:
         self.names, self.kinds, self.countries, self.capitals = _gazetteer(rules.digest, rules)
         self.metonyms = {str(w) for w in rules.places.get("metonyms", [])}
         self.war_words = [str(w).lower() for w in rules.places.get("war_words", [])]
+        # Does a window name the war? One scan for all the words (an alternation matches
+        # wherever any one of them would).
+        self.war_words_re = re.compile(r"\b(?:" + "|".join(map(re.escape, self.war_words)) + r")\b"
+                                       if self.war_words else "(?!)")
         self.default_country: str | None = None
         self._runs: dict[str, list[tuple[int, int, str, str, str, bool]]] = {}
         self.stop = {str(w) for w in rules.places.get("stop", [])}

@@ -112,6 +112,16 @@ class Rules:
             for cue in cues:
                 pattern = re.compile(rf"\b(?:{cue})\b", re.I)
                 self.metric_anchored.append((metric, _literal_prefix(str(cue)), pattern))
+        # The cues whose anchor starts with each three characters. A cue matches at a word start
+        # (its pattern opens with \b and a letter), so a text offers only the cues filed under the
+        # three characters of one of its word starts; cues with a shorter anchor are always tried.
+        self.cues_by_start: dict[str, list[int]] = {}
+        self.cues_always: list[int] = []
+        for index, (_, anchor, _) in enumerate(self.metric_anchored):
+            if len(anchor) >= 3:
+                self.cues_by_start.setdefault(anchor[:3], []).append(index)
+            else:
+                self.cues_always.append(index)
         self.population_cue_re = caseless.words(exc["population_cues"])
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
@@ -144,6 +154,9 @@ class Rules:
         numberish = "(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + ")"
         self._numberish_at_start = re.compile(r"\b" + numberish)
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
+        # Every match of word_number_re and vague_re holds one of these words right after a \b
+        # when they all start with a word character; then a text without them needs neither scan.
+        self._number_words_sure = all(re.match(r"\w", w) for w in words + [w.split()[-1] for w in self.vague])
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
@@ -160,8 +173,21 @@ def numberish(rules: "Rules", text: str) -> bool:
     """Can this text hold a number at all (digits, number words, vague words)? A cheap pre-check."""
     if _DIGIT.search(text):
         return True
-    low = text.lower()
+    return _number_words_in(rules, text.lower())
+
+
+def _number_words_in(rules: "Rules", low: str) -> bool:
+    """Does lower-cased text hold a number word or the last word of a vague quantity, after a \b?"""
     return bool(rules._numberish_at_start.match(low) or rules._numberish_after.search(low))
+
+
+def may_hold_number_words(rules: "Rules", text: str) -> bool:
+    """False only when ``text`` holds no number word and no vague quantity, so their scans can be
+    skipped; True when that is not sure (text beyond ASCII, rules with words starting otherwise)."""
+    low = caseless.lowered(text)
+    if low is None or not rules._number_words_sure:
+        return True
+    return _number_words_in(rules, low)
 
 
 def load_rules(extra_dir: str | Path | None = None) -> Rules:
