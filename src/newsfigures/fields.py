@@ -27,7 +27,7 @@ HARD_BOUNDARY = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-@dataclass
+@dataclass(slots=True)
 class NounPhrase:
     end: int                 # where the phrase after the number ends
     head: str | None         # the people or metric noun, lower case
@@ -385,7 +385,7 @@ _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1
                                  r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)")
 
 
-@dataclass
+@dataclass(slots=True)
 class DateMention:
     start: int
     end: int
@@ -470,7 +470,7 @@ _DATA_SHOW = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|s
 _PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     start: int
     name: str

@@ -34,7 +34,7 @@ _RATIO_AFTER = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
 _RATIO_BEFORE = re.compile(r"\b\d+\s*(?:to|:)\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A number in a sentence. Offsets are relative to the sentence text."""
 
@@ -53,7 +53,7 @@ class Mention:
         return self.kind == "vague"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     start: int
     end: int
@@ -62,6 +62,8 @@ class _Raw:
     high: int | None = None
     kind: str = "digits"
     scaled: bool = False
+    frac: str | None = None      # digits: what follows the decimal point
+    grouped: bool = False        # digits: written with thousands separators
 
 
 def _word_value(text: str, rules: Rules) -> int | None:
@@ -142,10 +144,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
             else:
                 value *= rules.suffix_scales.get(word, 1)
                 end, scaled = suffix.end(), True
-        raw = _Raw(match.start(), end, value, kind="digits", scaled=scaled)
-        raw.frac = frac  # type: ignore[attr-defined]
-        raw.grouped = "," in whole  # type: ignore[attr-defined]
-        take(raw)
+        take(_Raw(match.start(), end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
 
     for match in (rules.word_number_re.finditer(sentence) if number_words else ()):
         if not free(match.start(), match.end()):
@@ -193,11 +192,11 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
 
     word, w_start, w_end = _next_word(sentence, raw.end)
     if raw.kind == "digits":
-        frac = getattr(raw, "frac", None)
+        frac = raw.frac
         if frac and not raw.scaled:
             return True                                   # 3.4 with no million: a measure
         value = int(raw.value or 0)
-        if not raw.scaled and not getattr(raw, "grouped", False):
+        if not raw.scaled and not raw.grouped:
             if 1800 <= value <= 2100 and word not in rules.populations:
                 return True                               # a year
             digits_only = sentence[raw.start:raw.end]

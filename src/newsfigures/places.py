@@ -23,7 +23,7 @@ _NAME_GLUE = re.compile(r"(?:region|oblast|of)")
 _DISTRICT = re.compile(r"\s+district\b")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PlaceMention:
     start: int
     end: int

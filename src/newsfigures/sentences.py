@@ -35,7 +35,7 @@ _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int
