@@ -96,6 +96,17 @@ def test_empty_binary_and_cp1252_files(tmp_path):
     assert article.encoding == "cp1252" and "Kyiv\u2019s mayor" in article.text
 
 
+def test_control_characters_beyond_five_percent_make_a_file_binary(tmp_path):
+    """Tab, newline, form feed and carriage return are text; other bytes below 32 are not."""
+    text = b"At least 5 people were killed. " * 3             # 93 bytes
+    write(tmp_path, "noisy.txt", text + b"\x01\x1b\x07\x02\x1f")   # 5 of 98: over 5 %
+    write(tmp_path, "fine.txt", text + b"\x01\x1b\x07\x02")        # 4 of 97: under
+    write(tmp_path, "layout.txt", text + b"\t\n\x0c\r" * 10)
+    result = ingest([tmp_path], progress=False)
+    assert {p.file: p.reason for p in result.problems} == {"noisy.txt": "the file is binary, not text"}
+    assert set(by_file(result)) == {"fine.txt", "layout.txt"}
+
+
 def test_html_keeps_article_text_only(tmp_path):
     page = """<html><head><title>Mall strike</title><meta property="og:site_name" content="Paper">
     <meta property="article:published_time" content="2022-03-21T08:00:00Z"><style>p {color: red}</style>

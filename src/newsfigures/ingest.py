@@ -111,6 +111,9 @@ class ArticleError(ValueError):
 ENCODINGS = (("utf-8-sig", "utf-8"), ("cp1252", "cp1252"))
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))    # all but tab, LF, FF, CR
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Bytes to text: UTF-8 (with or without BOM), else Windows-1252.
 
@@ -122,7 +125,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     sample = raw[:8192]
     if b"\x00" in sample:
         raise ArticleError("the file is binary, not text", "convert it to .txt, .md or .html")
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))    # counted in C, not per byte
     if controls > len(sample) * 0.05:
         raise ArticleError("the file is binary, not text", "convert it to .txt, .md or .html")
     for codec, name in ENCODINGS:
@@ -553,11 +556,12 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
     from tqdm import tqdm
 
     bases: set[Path] = set()                    # folders whose manifest is in the ledger
+    resolved: dict[Path, Path] = {}             # each given folder resolved once, not once per file
     paths = list(paths)
     total = sum(1 for _ in discover(paths))     # walked twice: a count is cheaper to hold than the list
     for name, base in tqdm(discover(paths), total=total, desc="ingest", unit="file", disable=_quiet(progress)):
         path = Path(name)
-        base_key = base.resolve()
+        base_key = resolved.get(base) or resolved.setdefault(base, base.resolve())
         if base_key not in bases:
             bases.add(base_key)
             manifest_problems: list[Problem] = []
