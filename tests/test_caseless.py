@@ -131,7 +131,8 @@ def _same_as_original(name: str, text: str) -> None:
         starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
         want = [(start + m.start(), start + m.end()) for start, line in zip(starts, text.split("\n"))
                 for m in re.finditer(original, line)]
-        got = [(m.start(), m.end() if name == "END" else m.start()) for m in pattern.finditer(text)]
+        found = sentences._ends(text) if name == "END" else pattern.finditer(text)     # _ends: END found by str.find
+        got = [(m.start(), m.end() if name == "END" else m.start()) for m in found]
         assert got == [(a, b if name == "END" else a) for a, b in want], text
         return
     want = [(m.span(), m.groups()) for m in re.finditer(original, text)]
@@ -149,7 +150,7 @@ def test_rewritten_patterns_on_the_sample_articles(name: str) -> None:
             _same_as_original(name, sentence.text)
 
 
-PIECES = ["1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "2022", "12:30", "£5", "#3", "a1", "1.5.2022", "U.S.", "U.K.", "US", "Kyiv",
+PIECES = ["...", "?!", "!", "1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "2022", "12:30", "£5", "#3", "a1", "1.5.2022", "U.S.", "U.K.", "US", "Kyiv",
           "Kyiv region", "Bank of England", "of", "O'Neill", "’", "'", "morning", "A", "The", "People", "iPhone",
           "ten", "Hundreds", "dozens", "million", "é", "\u0130", ".", "!", ")", "”", "-", ",", " ", "\n", "_", "x",
           "\r", "\u2028", "\t", ". The", "?", "morningA", "Mr.", "e.g.", "\u0663", "\u00b2", "1\u0663"]
@@ -160,6 +161,12 @@ PIECES = ["1,459", "400", "1234,567", "12,34", "1,2345", "7", ",000", "3.4", "20
 @pytest.mark.parametrize("name", sorted(ORIGINALS))
 def test_rewritten_patterns_on_generated_text(name: str, pieces: list[tuple[str, str]]) -> None:
     _same_as_original(name, "".join(word + sep for word, sep in pieces))
+
+
+def test_sentence_ends_of_every_kind() -> None:
+    for text in ["Stop! Now go.", "What? Yes.", "Wait... Then 3 left.", "Yes!? No", "(Really.) Next", "He said ‘no.’ The end",
+                 "a.b. C", "3.4 million. 12 died", "!!! A", "end.\nStart. Go", "x. y. Z", "e.g. Kyiv", ".", "?! ", "A. B. C."]:
+        _same_as_original("END", text)
 
 
 # Characters right before a word that decide \b: word characters outside ASCII (², ª, é),

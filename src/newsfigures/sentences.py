@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Iterator
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "prof",
@@ -59,10 +60,31 @@ def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
     return seams
 
 
+def _ends(text: str) -> Iterator[re.Match[str]]:
+    """What ``_END.finditer(text)`` finds. Each match starts at a '.', '!' or '?', and
+    ``str.find`` jumps from one to the next, where sre would test every character."""
+    marks = sorted(pos for char in ".!?" for pos in _positions(text, char))
+    done = 0
+    for pos in marks:
+        if pos < done:
+            continue                                # inside the last match ("...")
+        match = _END.match(text, pos)
+        if match:
+            yield match
+            done = match.end()
+
+
+def _positions(text: str, char: str) -> Iterator[int]:
+    pos = text.find(char)
+    while pos >= 0:
+        yield pos
+        pos = text.find(char, pos + 1)
+
+
 def _boundaries(text: str, line_starts: list[int]) -> list[int]:
     """Where sentences end inside lines, as positions in ``text``."""
     cuts: list[int] = []
-    for match in _END.finditer(text):
+    for match in _ends(text):
         start = match.start()
         line_start = line_starts[bisect_right(line_starts, start) - 1]
         word = _WORD_BEFORE_DOT.search(text, max(line_start, start - 40), start)
