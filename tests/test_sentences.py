@@ -1,5 +1,8 @@
 """Sentence splitting keeps offsets and separates lines, captions and glued seams."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsfigures.sentences import sentence_key, split_sentences
 
 
@@ -28,3 +31,10 @@ def test_repeated_captions_share_a_key():
 def test_camel_case_is_not_a_glued_seam():
     text = "Police said document.body.setAttribute('x') was found and 8 died."
     assert [s.text for s in split_sentences(text)] == [text]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "İ", ".", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "\u200b",
+                                 "\x1f", "\x85", "Kyiv", "’"]), max_size=20).map("".join))
+def test_sentence_key_is_the_normalised_text(text):
+    assert sentence_key(text) == " ".join(text.split()).lower().strip(" .")

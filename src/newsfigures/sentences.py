@@ -130,4 +130,8 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def sentence_key(text: str) -> str:
     """What makes two sentences 'the same' for de-duplication."""
+    if "  " not in text and text.isprintable():
+        # No whitespace but lone ASCII spaces (every other whitespace character is not
+        # printable): joining the split words would give the text back, less its end spaces.
+        return text.lower().strip(" .")
     return " ".join(text.split()).lower().strip(" .")
