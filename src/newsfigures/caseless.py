@@ -32,14 +32,21 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
 _last: tuple[str, str | None] = ("", "")
 
 
-def lowered(text: str) -> str | None:
+def exact_lower(text: str) -> str | None:
     """``text.lower()`` when a lower-case pattern finds in it exactly what the same pattern
     finds in ``text`` under IGNORECASE; None for text that must take the slow path."""
+    return text.lower() if text.isascii() or _SAFE_TEXT.fullmatch(text) else None
+
+
+def lowered(text: str) -> str | None:
+    """:func:`exact_lower`, remembered for the last text: a sentence's patterns ask in turn.
+    A one-off piece of text (a window cut from a sentence) should call ``exact_lower`` so the
+    sentence's answer stays remembered."""
     global _last
     last = _last
     if last[0] is text:                   # the same sentence, asked again by the next pattern
         return last[1]
-    low = text.lower() if text.isascii() or _SAFE_TEXT.fullmatch(text) else None
+    low = exact_lower(text)
     _last = (text, low)
     return low
 

@@ -115,7 +115,7 @@ def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
     """Every (metric, match) of the cue words in ``text``, in the rules' order, skipping cues
     whose literal start is absent: first by the word starts (see ``Rules.cues_by_start``),
     which needs text whose lower-casing keeps every character in place, then by substring."""
-    lower = caseless.lowered(text)
+    lower = caseless.exact_lower(text)           # a window: the sentence's remembered answer stays
     cues = rules.metric_anchored
     order: Iterable[int]
     if lower is None:

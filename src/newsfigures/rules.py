@@ -151,12 +151,13 @@ class Rules:
 
         words = list(self.units) + list(self.scales)
         # Cheap test: can this sentence hold a number at all (digits, number or vague words)?
-        numberish = "(?:" + _alternation(words + [w.split()[-1] for w in self.vague]) + ")"
+        number_words = words + [w.split()[-1] for w in self.vague]
+        numberish = "(?:" + _alternation(number_words) + ")"
         self._numberish_at_start = re.compile(r"\b" + numberish)
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
         # Every match of word_number_re and vague_re holds one of these words right after a \b
         # when they all start with a word character; then a text without them needs neither scan.
-        self._number_words_sure = all(re.match(r"\w", w) for w in words + [w.split()[-1] for w in self.vague])
+        self._number_words_sure = all(re.match(r"\w", w) for w in number_words)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
@@ -177,7 +178,7 @@ def numberish(rules: "Rules", text: str) -> bool:
 
 
 def _number_words_in(rules: "Rules", low: str) -> bool:
-    """Does lower-cased text hold a number word or the last word of a vague quantity, after a \b?"""
+    """Does lower-cased text hold a number word or the last word of a vague quantity, after a \\b?"""
     return bool(rules._numberish_at_start.match(low) or rules._numberish_after.search(low))
 
 
