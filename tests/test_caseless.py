@@ -28,7 +28,8 @@ def _patterns() -> dict[str, Caseless]:
         for name, value in vars(module).items():
             if isinstance(value, Caseless):
                 found[f"{module.__name__}.{name}"] = value
-    for name, value in vars(RULES).items():
+    for name in dir(RULES):                 # not vars(): compiled, Rules has no __dict__
+        value = getattr(RULES, name)
         if isinstance(value, Caseless):
             found[f"rules.{name}"] = value
         elif isinstance(value, list):

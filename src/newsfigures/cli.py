@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, native
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -28,7 +28,8 @@ def _progress(flag: bool | None) -> bool | None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsfigures")
+@click.version_option(__version__, prog_name="newsfigures",
+                      message=f"%(prog)s %(version)s\nextractor: {native.status()}")
 def main() -> None:
     """Turn news articles into a tidy, traceable table of reported figures.
 

@@ -12,31 +12,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .fields import (adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates, hard_segment,
                      find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
+from .native import code_digest
 from .numbers import find_numbers
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
 from .tables import FIGURE_COLUMNS
-
-# The code that decides what a figure is: a change to any of these files is a new
-# extractor, so cached figures made by the old code are never reused.
-EXTRACTOR_MODULES = ("caseless.py", "extract.py", "fields.py", "numbers.py", "places.py", "rules.py", "sentences.py")
-
-
-def code_digest(folder: Path | None = None) -> str:
-    """A digest of the extractor's source files (in ``folder``, by default this package)."""
-    digest = hashlib.sha256()
-    here = folder or Path(__file__).resolve().parent
-    for name in EXTRACTOR_MODULES:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
-    return digest.hexdigest()[:12]
-
 
 EXTRACTOR_VERSION = f"{__version__}+code.{code_digest()}.rules"
 
@@ -142,7 +128,7 @@ class Extractor:
         bounds = [m for m, _ in candidates if not _appositive(sentence, m)]
         dates = find_dates(sentence, published)
         clauses: list[tuple[int, int]] = []
-        picked = []
+        picked: list[Any] = []
         for mention, np in candidates:
             prev_end = max((m.end for m in bounds if m.end <= mention.start), default=0)
             next_start = min((m.start for m in bounds if m.start >= mention.end), default=len(sentence))
@@ -291,7 +277,7 @@ class _ArticleContext:
         """What ``probe`` gives for the nearest earlier sentence it gives anything for (None when
         none does within LOOKBACK). Memoised back to front: ``memo[j]`` is the answer sentence
         j and those before it leave behind, so each sentence is probed once per article."""
-        pending = []
+        pending: list[int] = []
         j = self._previous(index)
         answer = None
         while j is not None and len(pending) < self.LOOKBACK:

@@ -168,16 +168,16 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
     if np.head and np.head in rules.metric_nouns:
         return rules.metric_nouns[np.head]
     # A verb right before the number: "killed at least 600", "sheltering some 400".
-    cue = adjacent_cue(sentence, mention, prev_end, rules)
-    if cue:
-        return cue
+    adjacent = adjacent_cue(sentence, mention, prev_end, rules)
+    if adjacent:
+        return adjacent
     # The predicate after the phrase: "… people have been killed".
     stop = _span_end(sentence, np.end, next_start)
     window = words_after(sentence, np.end, limit=16)
     limit = min([stop] + [w[2] for w in window[-1:]]) if window else stop
-    cue = _first_cue(sentence[np.end:limit], rules)
-    if cue:
-        return cue[0]
+    first = _first_cue(sentence[np.end:limit], rules)
+    if first:
+        return first[0]
     # Further back in the same clause: "… has killed over 1,200 civilians".
     clause_start = prev_end
     for match in HARD_BOUNDARY.finditer(sentence, prev_end, mention.start):

@@ -152,10 +152,10 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         text = match.group(0)
         if text.lower() in rules.scales:
             continue                                      # a bare "billion" ("$2 billion"): no count
-        value = _word_value(text, rules)
-        if value is None:
+        word_value = _word_value(text, rules)
+        if word_value is None:
             continue
-        take(_Raw(match.start(), match.end(), float(value), kind="words"))
+        take(_Raw(match.start(), match.end(), float(word_value), kind="words"))
 
     found.sort(key=lambda r: r.start)
     return found
@@ -183,7 +183,8 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     left_start = raw.start                       # the run of [\d-] ending at the number (\d is isdecimal)
     while left_start and (sentence[left_start - 1] == "-" or sentence[left_start - 1].isdecimal()):
         left_start -= 1
-    chain = sentence[left_start:raw.start] + _DIGIT_RUN.match(sentence, raw.end).group(0)
+    run = _DIGIT_RUN.match(sentence, raw.end)        # [\d-]*: always matches
+    chain = sentence[left_start:raw.start] + (run.group(0) if run else "")
     if chain.count("-") >= 2 and any(ch.isdecimal() for ch in chain):
         return True
     # "3/4", "12:30", "1.5.2022", "+44 20 ..."
