@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsfigures import caseless, extract, fields, numbers, places, sentences
 from newsfigures.caseless import Caseless, lowered
-from newsfigures.rules import load_rules, may_hold_number_words, numberish
+from newsfigures.rules import has_digit, load_rules, may_hold_number_words, numberish
 from newsfigures.sentences import split_sentences
 
 from conftest import RAW
@@ -283,3 +283,26 @@ def test_war_words_in_one_scan() -> None:
         low = window.lower()
         assert bool(gazetteer.war_words_re.search(low)) == any(
             re.search(rf"\b{re.escape(word)}\b", low) for word in gazetteer.war_words), window
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab 7\n.,\u00a0\u0663\uff15\u00b2\u00bd_é’")), max_size=60))
+def test_has_digit_is_the_digit_scan(text: str) -> None:
+    """Arabic-Indic and full-width digits are \\d too (the slow path); superscripts and fractions are not."""
+    assert has_digit(text) == bool(re.search(r"\d", text)), text
+
+
+def test_has_digit_finds_each_ascii_digit_anywhere() -> None:
+    for digit in "0123456789":
+        for text in (digit, f"no {digit}", f"{digit} yes", "x" * 200 + digit):
+            assert has_digit(text) and has_digit(text + "é"), text
+    assert not has_digit("no digits at all") and not has_digit("²½ é")
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("aB1 _.'’$£€#%-\n\t\u00a0\u2009é٣,;(") + ["\u0301", "ª"]),
+                    max_size=70), cut=st.integers(0, 70))
+def test_previous_word_is_what_the_search_captures(text: str, cut: int) -> None:
+    pos = min(cut, len(text))
+    match = numbers._WORD_BEFORE.search(text[max(0, pos - 40):pos])
+    assert numbers._prev_word(text, pos) == (match.group(1).lower() if match else ""), (text, pos)

@@ -101,9 +101,22 @@ def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
     return match.group(1).lower().strip(".'’"), match.start(1), match.end(1)
 
 
+_WORD_BEFORE_PUNCT = frozenset(".'’$£€#%-_")     # with str.isalnum, the class of _WORD_BEFORE's group
+
+
 def _prev_word(sentence: str, pos: int) -> str:
-    match = _WORD_BEFORE.search(sentence[max(0, pos - 40):pos])
-    return match.group(1).lower() if match else ""
+    """What ``_WORD_BEFORE.search`` captures in the 40 characters before ``pos``, lower-cased.
+
+    That search tries every start position and backtracks through each word, so the
+    same answer is read backwards instead: past the trailing whitespace (``\\s`` is
+    ``str.isspace``, which ``rstrip`` strips), then over the run of word characters
+    (``\\w`` is ``str.isalnum`` or "_") and the group's punctuation."""
+    window = sentence[max(0, pos - 40):pos]
+    end = len(window.rstrip())
+    start = end
+    while start and (window[start - 1].isalnum() or window[start - 1] in _WORD_BEFORE_PUNCT):
+        start -= 1
+    return window[start:end].lower()
 
 
 def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
