@@ -55,8 +55,22 @@ def _read_manifest() -> dict:
         return {}
 
 
-def _compiled_files(name: str) -> list[Path]:
-    return sorted(PACKAGE_DIR.glob(name.removesuffix(".py") + ".*.so")) + sorted(PACKAGE_DIR.glob(name.removesuffix(".py") + ".*.pyd"))
+def _compiled_files(folder: Path, name: str) -> list[Path]:
+    """The extension modules Python would import for ``name`` (a .py file's name) in ``folder``."""
+    stem = name.removesuffix(".py")
+    return [folder / (stem + suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            if (folder / (stem + suffix)).exists()]
+
+
+def _mismatch(manifest: dict) -> str | None:
+    """Why the compiled modules on disk are not the sources on disk; None when they are."""
+    if not manifest or not all(_compiled_files(PACKAGE_DIR, name) for name in EXTRACTOR_MODULES):
+        return "not compiled; `make setup` compiles it"
+    if manifest.get("tag") != _build_tag():
+        return f"compiled for {manifest.get('tag')}, this is {_build_tag()}; run `make setup`"
+    if manifest.get("digest") != code_digest():
+        return "sources edited since they were compiled; `make setup` recompiles"
+    return None
 
 
 def decide() -> tuple[bool, str]:
@@ -64,12 +78,9 @@ def decide() -> tuple[bool, str]:
     if os.environ.get(PURE_ENV, "") not in ("", "0"):
         return False, f"pure Python ({PURE_ENV} is set)"
     manifest = _read_manifest()
-    if not manifest or not all(_compiled_files(name) for name in EXTRACTOR_MODULES):
-        return False, "pure Python (not compiled; `make setup` compiles it)"
-    if manifest.get("tag") != _build_tag():
-        return False, f"pure Python (compiled for {manifest.get('tag')}, this is {_build_tag()}; run `make setup`)"
-    if manifest.get("digest") != code_digest():
-        return False, "pure Python (sources edited since they were compiled; `make setup` recompiles)"
+    why = _mismatch(manifest)
+    if why is not None:
+        return False, f"pure Python ({why})"
     return True, f"compiled with mypyc (sources {manifest['digest']})"
 
 
@@ -118,11 +129,9 @@ def build(force: bool = False, quiet: bool = False) -> int:
     Compiles a copy of the package, so the digest written is the digest of exactly
     what was compiled, even if a file is edited meanwhile."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
-    digest = code_digest()
     manifest = _read_manifest()
-    if not force and manifest.get("digest") == digest and manifest.get("tag") == _build_tag() \
-            and all(_compiled_files(name) for name in EXTRACTOR_MODULES):
-        say(f"native: compiled core is up to date (sources {digest})")
+    if not force and _mismatch(manifest) is None:
+        say(f"native: compiled core is up to date (sources {manifest['digest']})")
         return 0
     if shutil.which("cc") is None and shutil.which("gcc") is None and not os.environ.get("CC"):
         say("native: no C compiler found (cc/gcc); newsfigures runs as pure Python, about a fifth slower.\n"
@@ -144,9 +153,9 @@ def build(force: bool = False, quiet: bool = False) -> int:
                 "  fix: mypyc reports the type errors above; correct them in src/newsfigures and run `make setup`")
             return 1
         MANIFEST.unlink(missing_ok=True)          # no manifest while the files are half-replaced
-        for old in [p for name in EXTRACTOR_MODULES for p in _compiled_files(name)]:
+        for old in [p for name in EXTRACTOR_MODULES for p in _compiled_files(PACKAGE_DIR, name)]:
             old.unlink()
-        built = sorted((work / "newsfigures").glob("*.so")) + sorted((work / "newsfigures").glob("*.pyd"))
+        built = [p for name in EXTRACTOR_MODULES for p in _compiled_files(work / "newsfigures", name)]
         for lib in built:
             shutil.copy2(lib, PACKAGE_DIR / lib.name)
         groups = sorted(work.glob("*__mypyc.*"))     # the shared library the modules above load
