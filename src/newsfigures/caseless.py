@@ -16,9 +16,23 @@ to the original.
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
-from typing import Iterable, Iterator
+import threading
+from bisect import bisect_right
+from typing import Any, Iterable, Iterator
+
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+_hs: Any = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
 
 # Characters besides ASCII that have no case: lower-casing leaves them alone and
 # IGNORECASE matches them only to themselves (Latin-1 punctuation but the micro
@@ -96,10 +110,10 @@ def word_branches(words: Iterable[str], tail: str = r"\b") -> list[str]:
 GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
-def gated(before: str, body: str) -> "Caseless":
+def gated(before: str, body: str, gate: "Gate | None" = None) -> "Caseless":
     """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
     GATES) looks behind at. Every match of ``body`` must start with a word character."""
-    return Caseless(before + body, GATES[before] + body, gated=True)
+    return Caseless(before + body, GATES[before] + body, gated=True, gate=gate)
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
@@ -109,9 +123,10 @@ def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") ->
     twin, run case-sensitively on the lower-cased text: the gate would not be ``before`` there."""
     listed = sorted({str(w).lower() for w in vocabulary if str(w)})
     body = "(?:" + alternation(listed or ["$^"]) + ")" + after
+    gate = Gate(listed, whole=after in (r"\b", r"(?![\w-])"))
     if not all(re.match(r"\w", w) for w in listed):
-        return Caseless(before + body, before + body)
-    return gated(before, body)
+        return Caseless(before + body, before + body, gate=gate)
+    return gated(before, body, gate)
 
 
 class Caseless:
@@ -128,18 +143,22 @@ class Caseless:
     own match objects.
     """
 
-    __slots__ = ("slow", "fast", "gated")
+    __slots__ = ("slow", "fast", "gated", "gate")
 
-    def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False) -> None:
+    def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
+        self.gate = gate
 
     @property
     def pattern(self) -> str:
         return self.slow.pattern
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        gate = self.gate
+        if gate is not None and endpos >= len(text) and gate.absent(text):
+            return iter(())
         low = lowered(text)
         if low is None:
             return self.slow.finditer(text, pos, endpos)
@@ -165,6 +184,9 @@ class Caseless:
             pos = m.end()  # type: ignore[union-attr]
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        gate = self.gate
+        if gate is not None and endpos >= len(text) and gate.absent(text):
+            return None
         low = lowered(text)
         if low is None:
             return self.slow.search(text, pos, endpos)
@@ -172,3 +194,129 @@ class Caseless:
             return next(self._gated(text, low, pos, endpos), None)
         m = self.fast.search(low, pos, endpos)
         return self.slow.match(text, m.start(), endpos) if m else None
+
+
+# --------------------------------------------------------------------------
+# Gates: which sentences a pattern can match at all, found for a whole article in one pass
+
+
+_local = threading.local()       # this thread's article index: (presence by sentence text, gates covered)
+_next_bit = [0]
+
+
+def _expression(word: str, whole: bool) -> str:
+    """A hyperscan expression for a lower-case ASCII word: the word, with \\b beside each end that
+    is a word character (before it always, after it when ``whole``)."""
+    body = "".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in word)
+    head = r"\b" if word[0].isalnum() or word[0] == "_" else ""
+    tail = r"\b" if whole and (word[-1].isalnum() or word[-1] == "_") else ""
+    return head + body + tail
+
+
+class Gate:
+    """What a pattern cannot match without: one of its literal words at a word start (and, when
+    ``whole``, ending at a word end). While :class:`ArticleIndex` has indexed an article, a
+    sentence the index shows without any of the words is answered "no match" with no scan.
+
+    Exact because the index over-reports, never under-reports: it reads the lower-cased text
+    (only text whose lower-casing is exact, see :func:`exact_lower`) with every character
+    beyond ASCII as "?", which holds no ASCII word and is no word character, so every \\b
+    the pattern sees there, the index sees too. Words beyond ASCII leave the gate off."""
+
+    __slots__ = ("bit", "expressions")
+
+    def __init__(self, words: Iterable[str], whole: bool, extra: Iterable[str] = ()) -> None:
+        """``extra``: hyperscan expressions for what the words do not cover, written to find
+        at least what the pattern finds in the index's text (ASCII, the rest as "?")."""
+        self.bit = 1 << _next_bit[0]
+        _next_bit[0] += 1
+        listed = sorted({w.lower() for w in words if w})
+        usable = bool(listed) and all(w.isascii() for w in listed)
+        self.expressions = [_expression(w, whole) for w in listed] + list(extra) if usable else []
+
+    def absent(self, text: str) -> bool:
+        """True only when the current article's index shows none of the words in ``text``."""
+        index = getattr(_local, "index", None)
+        if index is None:
+            return False
+        present, covered = index
+        if not covered & self.bit:
+            return False
+        found = present.get(text)
+        return found is not None and not found & self.bit
+
+
+class ArticleIndex:
+    """Finds, in one hyperscan pass over an article, which gates each sentence passes.
+
+    Without hyperscan (or with ``enabled`` False) it indexes nothing and every pattern scans."""
+
+    def __init__(self, gates: Iterable[Gate], enabled: bool = True) -> None:
+        self.gates = [g for g in gates if g.expressions]
+        self.bits = [g.bit for g in self.gates]
+        self.covered = 0
+        self.db: Any = None
+        expressions: list[bytes] = []
+        ids: list[int] = []
+        for number, gate in enumerate(self.gates):
+            self.covered |= gate.bit
+            for expression in gate.expressions:
+                expressions.append(expression.encode("ascii"))
+                ids.append(number)
+        if enabled and _hs is not None and expressions:
+            db = _hs.Database()
+            db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=0)
+            self.db = db
+
+    @property
+    def active(self) -> bool:
+        return self.db is not None
+
+    def presence(self, texts: Iterable[str]) -> dict[str, int]:
+        """For each text whose lower-casing is exact, the bits of the gates it passes."""
+        keys: list[str] = []
+        lows: list[str] = []
+        for text in dict.fromkeys(texts):
+            low = exact_lower(text)
+            if low is not None:
+                keys.append(text)
+                lows.append(low)
+        if not keys or self.db is None:
+            return {}
+        starts: list[int] = []
+        at = 0
+        for low in lows:
+            starts.append(at)
+            at += len(low) + 1                     # joined by "\n": each sentence's ends stay \b
+        hits: list[tuple[int, int]] = []
+
+        def found(number: int, start: int, end: int, flags: int, context: Any) -> None:
+            hits.append((number, end))
+
+        self.db.scan("\n".join(lows).encode("ascii", "replace"), match_event_handler=found,
+                     scratch=self._scratch())
+        present = [0] * len(keys)
+        bits = self.bits
+        for number, end in hits:
+            present[bisect_right(starts, end - 1) - 1] |= bits[number]
+        return dict(zip(keys, present))
+
+    def _scratch(self) -> Any:
+        """hyperscan's scratch space, one per thread and database."""
+        scratches = getattr(_local, "scratches", None)
+        if scratches is None:
+            scratches = _local.scratches = {}
+        scratch = scratches.get(id(self.db))
+        if scratch is None:
+            scratch = scratches[id(self.db)] = _hs.Scratch(self.db)
+        return scratch
+
+    def begin(self, texts: Iterable[str]) -> Any:
+        """Index an article's sentences for this thread; give the result to :meth:`end`."""
+        previous = getattr(_local, "index", None)
+        _local.index = (self.presence(texts), self.covered) if self.db is not None else None
+        return previous
+
+    @staticmethod
+    def end(previous: Any) -> None:
+        _local.index = previous

@@ -158,13 +158,20 @@ class Rules:
         # Every match of word_number_re and vague_re holds one of these words right after a \b
         # when they all start with a word character; then a text without them needs neither scan.
         self._number_words_sure = all(re.match(r"\w", w) for w in number_words)
+        self.number_gate = caseless.Gate(number_words, whole=False)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
+        # Every match holds a unit or scale word as a whole word (after "a"/"an", or first).
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
-                                             + more_words)
+                                             + more_words, caseless.Gate(words, whole=True))
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
+        # What one pass over an article can rule out per sentence (see caseless.ArticleIndex).
+        self.gates: list[caseless.Gate] = [self.number_gate] + [
+            pattern.gate for pattern in [self.speech_re, self.any_event_re, self.word_number_re, self.vague_re]
+            + [p for _, p in self.event_cues]
+            if pattern.gate is not None]
 
 
 _DIGIT = re.compile(r"[0-9\u0100-\U0010ffff](?<=\d)")    # \d: a bitmap test first (no Latin-1 digits beyond 0-9)
@@ -185,6 +192,8 @@ def numberish(rules: "Rules", text: str) -> bool:
     """Can this text hold a number at all (digits, number words, vague words)? A cheap pre-check."""
     if has_digit(text):
         return True
+    if rules.number_gate.absent(text):
+        return False
     return _number_words_in(rules, text.lower())
 
 
@@ -199,6 +208,8 @@ def may_hold_number_words(rules: "Rules", text: str) -> bool:
     low = caseless.lowered(text)
     if low is None or not rules._number_words_sure:
         return True
+    if rules.number_gate.absent(text):
+        return False
     return _number_words_in(rules, low)
 
 

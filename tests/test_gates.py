@@ -1,0 +1,176 @@
+"""The article index (caseless.ArticleIndex) only ever rules out sentences a pattern cannot match.
+
+A gate may let through text its pattern does not match (that costs one scan), but must never
+stop text its pattern matches: that would lose a figure. These tests hold every gate the
+extractor uses against its pattern, on the sample articles and on generated text made of the
+patterns' own words and the characters at their edges, and check that extraction gives the
+same rows with the index and without it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsfigures import caseless, fields
+from newsfigures.caseless import ArticleIndex, Caseless, Gate
+from newsfigures.corpus import generate
+from newsfigures.extract import Extractor
+from newsfigures.rules import _number_words_in, load_rules, may_hold_number_words, numberish
+from newsfigures.sentences import split_sentences
+
+from conftest import RAW
+
+RULES = load_rules()
+hyperscan = pytest.importorskip("hyperscan", reason="the article index needs hyperscan (the native extra)")
+
+
+def _gated() -> dict[str, tuple[Gate, Callable[[str], bool]]]:
+    """Every gate the extractor's index holds, with what it stands for: does the text match?"""
+    found: dict[str, tuple[Gate, Callable[[str], bool]]] = {
+        "number words": (RULES.number_gate, lambda text: _number_words_in(RULES, text.lower())),
+    }
+    patterns: dict[str, Caseless] = {"speech": RULES.speech_re, "any event": RULES.any_event_re,
+                                     "word numbers": RULES.word_number_re, "vague": RULES.vague_re,
+                                     "hard boundary": fields.HARD_BOUNDARY, "dates": fields._DATE_RE}
+    patterns.update({f"event {slug}": pattern for slug, pattern in RULES.event_cues})
+    for name, pattern in patterns.items():
+        assert pattern.gate is not None, name
+        found[name] = (pattern.gate, lambda text, slow=pattern.slow: slow.search(text) is not None)
+    return found
+
+
+GATED = _gated()
+
+
+def test_the_index_holds_every_gate() -> None:
+    index = Extractor().index
+    assert index.active
+    assert {gate.bit for gate, _ in GATED.values()} == {gate.bit for gate in index.gates}
+    assert all(gate.expressions for gate in index.gates)
+
+
+INDEXES: dict[str, ArticleIndex] = {}
+
+
+def _check(name: str, texts: list[str]) -> None:
+    gate, matches = GATED[name]
+    index = INDEXES.get(name) or INDEXES.setdefault(name, ArticleIndex([gate]))
+    present = index.presence(texts)
+    for text in texts:
+        if matches(text) and text in present:
+            assert present[text] & gate.bit, (name, text)
+
+
+def _sample_sentences() -> list[str]:
+    return [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("name", sorted(GATED))
+def test_gates_let_through_every_sample_sentence_their_pattern_matches(name: str) -> None:
+    sentences = _sample_sentences()
+    _check(name, sentences + [s.upper() for s in sentences] + [s[len(s) // 3:] for s in sentences])
+
+
+def _words(gate: Gate) -> list[str]:
+    """The gate's words, back from its expressions, with pieces of them."""
+    words = set()
+    for expression in gate.expressions:
+        word = re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), expression.replace(r"\b", ""))
+        if re.fullmatch(r"[\w ;'-]+", word):
+            words |= {word, word[:-1], word + "s", word.split()[0]}
+    return sorted(w for w in words if w)
+
+
+# Characters at the gates' edges: word characters beyond ASCII (ª ² ½), letters IGNORECASE
+# pairs with ASCII ones (ſ K İ ı: such text takes no gate), every kind of space, the
+# index's own separator and stand-in ("\n", "?"), hyphens, apostrophes, digits.
+EDGES = ["", " ", "  ", "\n", "\u00a0", "\u2009", "\x1c", "\t", "?", "-", "'", "’", ",", ", ", ";", ".", "_", "ª", "²",
+         "½", "é", "\u017f", "\u212a", "\u0130", "\u0131", "0", "7", "a", "an", "and", "of", "the", "he", "it", "said"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+@pytest.mark.parametrize("name", sorted(GATED))
+def test_gates_let_through_every_generated_text_their_pattern_matches(name: str, data: st.DataObject) -> None:
+    gate, _ = GATED[name]
+    piece = st.tuples(st.sampled_from(_words(gate) + EDGES), st.sampled_from([str.lower, str.upper, str.title]))
+    texts = [data.draw(st.lists(piece, max_size=10).map(lambda ps: "".join(case(p) for p, case in ps)))
+             for _ in range(3)]
+    _check(name, texts)
+
+
+def test_a_sentence_without_the_words_is_ruled_out_and_one_with_them_is_not() -> None:
+    index = Extractor().index
+    quiet, spoken = "The convoy reached the port at dawn.", "Officials said 40 people were killed."
+    churn, inhabited = "The butter churn", "The town had 20,000 inhabitants before the war."
+    previous = index.begin([quiet, spoken, churn, inhabited])
+    try:
+        assert RULES.speech_re.search(quiet) is None and RULES.speech_re.gate.absent(quiet)
+        assert not RULES.speech_re.gate.absent(spoken) and RULES.speech_re.search(spoken).group(0) == "said"
+        assert not numberish(RULES, quiet) and not may_hold_number_words(RULES, quiet)
+        assert not RULES.speech_re.gate.absent("Officials said so.")      # not indexed: scanned as ever
+        # A scan that stops short of the text's end is never ruled out (a word end may fall there).
+        assert fields.HARD_BOUNDARY.gate.absent(churn)
+        assert [m.group(0) for m in fields.HARD_BOUNDARY.finditer(churn, 0, 7)] == ["but"]
+        assert fields.HARD_BOUNDARY.search(churn, 0, 7).group(0) == "but"
+        # A pattern whose gate this index does not hold is never ruled out by it.
+        assert RULES.population_cue_re.gate not in index.gates
+        assert RULES.population_cue_re.search(inhabited).group(0) == "inhabitants"
+    finally:
+        index.end(previous)
+    assert not RULES.speech_re.gate.absent(quiet)                       # outside an article: no gate
+
+
+def test_the_pronoun_clause_after_every_kind_of_space() -> None:
+    texts = [f"Homes burned,{space}{pronoun} claimed, {space}" for space in caseless.WHITESPACE
+             for pronoun in ("he", "She", "IT")]
+    assert sum(1 for t in texts if fields.HARD_BOUNDARY.slow.search(t)) > 60
+    _check("hard boundary", texts)
+
+
+def test_a_gate_with_a_word_beyond_ascii_is_never_closed() -> None:
+    gate = Gate(["said", "déclaré"], whole=True)
+    assert gate.expressions == []
+    assert ArticleIndex([gate]).gates == []
+
+
+def test_without_hyperscan_nothing_is_indexed() -> None:
+    index = ArticleIndex([RULES.number_gate], enabled=False)
+    assert not index.active and index.presence(["Nothing here."]) == {}
+
+
+def test_the_index_of_one_thread_is_not_another_threads() -> None:
+    import threading
+
+    index = Extractor().index
+    seen: list[bool] = []
+    previous = index.begin(["The convoy reached the port at dawn."])
+    try:
+        worker = threading.Thread(target=lambda: seen.append(
+            RULES.speech_re.gate.absent("The convoy reached the port at dawn.")))
+        worker.start()
+        worker.join()
+    finally:
+        index.end(previous)
+    assert seen == [False]
+
+
+def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
+    generate(120, tmp_path, RAW, seed=5)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt")) + sorted(tmp_path.glob("*.txt"))]
+    indexed, plain = Extractor(), Extractor()
+    plain._index = ArticleIndex([], enabled=False)
+    assert indexed.index.active and not plain.index.active
+    ruled_out = 0
+    for text in texts:
+        assert indexed.core_figures(text, "2022-04-01") == plain.core_figures(text, "2022-04-01")
+        sentences = [s.text for s in split_sentences(text)]
+        present = indexed.index.presence(sentences)
+        ruled_out += sum(1 for s in sentences if not present.get(s, -1) & RULES.speech_re.gate.bit)
+    assert ruled_out > len(texts)            # the index does rule sentences out
