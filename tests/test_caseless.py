@@ -211,7 +211,19 @@ def _all_cues(text: str) -> list[tuple[str, tuple[int, int]]]:
             if not anchor or anchor in lower for m in pattern.finditer(text)]
 
 
-CUE_WORDS = sorted({w for _, anchor, _ in RULES.metric_anchored for w in anchor.split()} | {"killed", "dead"})
+CUE_WORDS = sorted({w for _, _, pattern in RULES.metric_anchored for w in re.findall(r"[a-z]+", pattern.pattern)}
+                   - {"b"} | {"killed", "dead"})
+
+
+def test_cues_opening_with_a_choice_are_filed_under_each_start() -> None:
+    from newsfigures.rules import _starts
+
+    assert RULES.cues_always == []
+    assert _starts(r"\b(?:(?:have |had )?fled to)\b") == {"hav", "had", "fle"}
+    assert _starts(r"\b(?:(?:were|was|been) able to)\b") == {"wer", "was", "bee"}
+    for unspelled in (r"\b[a-z]+\b", r"\ba\b", r"\b(?:an?|the)\b", r"\bk\w+", r"(?:ab)*c"):
+        assert _starts(unspelled) is None, unspelled
+    assert _starts(r"\bKills?\b") == {"kil"} and _starts(r"\b(?:an?|the) x\b") == {"a x", "an ", "the"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -306,3 +318,27 @@ def test_previous_word_is_what_the_search_captures(text: str, cut: int) -> None:
     pos = min(cut, len(text))
     match = numbers._WORD_BEFORE.search(text[max(0, pos - 40):pos])
     assert numbers._prev_word(text, pos) == (match.group(1).lower() if match else ""), (text, pos)
+
+
+TIME_WORDS = sorted(set(re.findall(r"[a-z]+", fields._TIME_TAIL.pattern)) - {"s"})
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(TIME_WORDS + EDGES + ["said", "Mr Smith", "onward"]),
+                                  st.sampled_from([str.lower, str.upper, str.title]),
+                                  st.sampled_from(["", " ", "\n", "  ", "\t", ", "])), max_size=8))
+def test_time_tail_is_stripped_as_the_pattern_strips_it(pieces: list[tuple[str, Callable[[str], str], str]]) -> None:
+    text = "".join(case(word) + sep for word, case, sep in pieces)
+    assert fields.strip_time_tail(text) == fields._TIME_TAIL.sub("", text), text
+
+
+def test_time_tail_on_every_word_and_the_sample_articles() -> None:
+    assert set(TIME_WORDS) >= fields._TIME_TAIL_LAST
+    for word in TIME_WORDS:
+        for text in (f"officials {word}", f"officials {word}\n", f"officials{word}", word, f"x {word.upper()}",
+                     f"x {word}\u212a", f"x {word.replace('s', chr(0x17f))}"):
+            assert fields.strip_time_tail(text) == fields._TIME_TAIL.sub("", text), text
+    for sentence in _sample_sentences():
+        for cut in range(0, len(sentence), 7):
+            head = sentence[:cut]
+            assert fields.strip_time_tail(head) == fields._TIME_TAIL.sub("", head), head

@@ -174,3 +174,29 @@ def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
         present = indexed.index.presence(sentences)
         ruled_out += sum(1 for s in sentences if not present.get(s, -1) & RULES.speech_re.gate.bit)
     assert ruled_out > len(texts)            # the index does rule sentences out
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(list("abzAZ .!?)(’'\"”“\n\t\u00a0éß_1-") + ["The ", "Pictured "]),
+                    max_size=40).map("".join))
+def test_glue_candidates_hold_every_seam(text: str) -> None:
+    from newsfigures import sentences
+
+    seams = {m.start() for m in sentences._GLUE.finditer(text)}
+    assert seams <= {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}, text
+
+
+def test_glue_candidates_on_the_sample_articles() -> None:
+    from newsfigures import sentences
+
+    for mark in ".!?)’'\"”a":
+        text = f"the rubble{mark}People gather"
+        seams = [m.start() for m in sentences._GLUE.finditer(text)]
+        assert seams == [11] and 11 in {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}, text
+
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        seams = [m.start() for m in sentences._GLUE.finditer(text)]
+        candidates = {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}
+        assert set(seams) <= candidates and len(candidates) < len(text) // 50
+    assert sum(1 for p in RAW.glob("*.txt") for _ in sentences._GLUE.finditer(p.read_text(encoding="utf-8"))) > 0

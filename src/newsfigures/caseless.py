@@ -246,6 +246,22 @@ class Gate:
         return found is not None and not found & self.bit
 
 
+def _scratch(db: Any) -> Any:
+    """hyperscan's scratch space, one per thread and database."""
+    scratches = getattr(_local, "scratches", None)
+    if scratches is None:
+        scratches = _local.scratches = {}
+    scratch = scratches.get(id(db))
+    if scratch is None:
+        scratch = scratches[id(db)] = _hs.Scratch(db)
+    return scratch
+
+
+def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> None:
+    """hyperscan's match handler: note which expression matched, and where it ended."""
+    hits.append((number, end))
+
+
 class ArticleIndex:
     """Finds, in one hyperscan pass over an article, which gates each sentence passes.
 
@@ -289,27 +305,13 @@ class ArticleIndex:
             starts.append(at)
             at += len(low) + 1                     # joined by "\n": each sentence's ends stay \b
         hits: list[tuple[int, int]] = []
-
-        def found(number: int, start: int, end: int, flags: int, context: Any) -> None:
-            hits.append((number, end))
-
-        self.db.scan("\n".join(lows).encode("ascii", "replace"), match_event_handler=found,
-                     scratch=self._scratch())
+        self.db.scan("\n".join(lows).encode("ascii", "replace"), match_event_handler=_collect, context=hits,
+                     scratch=_scratch(self.db))
         present = [0] * len(keys)
         bits = self.bits
         for number, end in hits:
             present[bisect_right(starts, end - 1) - 1] |= bits[number]
         return dict(zip(keys, present))
-
-    def _scratch(self) -> Any:
-        """hyperscan's scratch space, one per thread and database."""
-        scratches = getattr(_local, "scratches", None)
-        if scratches is None:
-            scratches = _local.scratches = {}
-        scratch = scratches.get(id(self.db))
-        if scratch is None:
-            scratch = scratches[id(self.db)] = _hs.Scratch(self.db)
-        return scratch
 
     def begin(self, texts: Iterable[str]) -> Any:
         """Index an article's sentences for this thread; give the result to :meth:`end`."""
@@ -320,3 +322,23 @@ class ArticleIndex:
     @staticmethod
     def end(previous: Any) -> None:
         _local.index = previous
+
+
+class Candidates:
+    """Where one hyperscan expression ends in a text read as ASCII (every other character as
+    "?"), for a pattern whose matches all end there: ``None`` without hyperscan."""
+
+    def __init__(self, expression: str) -> None:
+        self.db: Any = None
+        if _hs is not None:
+            db = _hs.Database()
+            db.compile(expressions=[expression.encode("ascii")], ids=[0], elements=1, flags=0)
+            self.db = db
+
+    def ends(self, text: str) -> list[int] | None:
+        if self.db is None:
+            return None
+        hits: list[tuple[int, int]] = []
+        self.db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits,
+                      scratch=_scratch(self.db))
+        return sorted({end for _, end in hits})

@@ -126,8 +126,8 @@ def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
         lower, order = text.lower(), range(len(cues))
     else:
         by_start = rules.cues_by_start
-        order = sorted([i for key in set(_WORD_STARTS.findall(lower)) for i in by_start.get(key, ())]
-                       + rules.cues_always)
+        order = sorted({i for key in set(_WORD_STARTS.findall(lower)) for i in by_start.get(key, ())}
+                       | set(rules.cues_always))
     for index in order:
         metric, anchor, pattern = cues[index]
         if anchor and anchor not in lower:
@@ -463,6 +463,24 @@ _TIME_TAIL = re.compile(
     r"(?:\s+(?:on|late on|early on|late|early|last|this|earlier|later|now|also|today|yesterday|tonight|"
     r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|morning|evening|afternoon|night|"
     r"week|month|has|have|had|previously|again|then|repeatedly|separately|publicly))+$", re.I)
+# The words _TIME_TAIL can end with: a text ending otherwise keeps its tail.
+_TIME_TAIL_LAST = {"on", "late", "early", "last", "this", "earlier", "later", "now", "also", "today", "yesterday",
+                   "tonight", *WEEKDAYS, "morning", "evening", "afternoon", "night", "week", "month", "has", "have",
+                   "had", "previously", "again", "then", "repeatedly", "separately", "publicly"}
+
+
+def strip_time_tail(text: str) -> str:
+    """``_TIME_TAIL.sub("", text)``. That search tries every position of the text, but can only
+    match when the text ends with one of its words, after a space; ASCII text is checked for
+    that first (beyond ASCII, IGNORECASE pairs "ſ" with "s" and "K" with "k")."""
+    if text.isascii():
+        end = len(text) - 1 if text.endswith("\n") else len(text)      # $ also matches before a last "\n"
+        start = end
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if text[start:end].lower() not in _TIME_TAIL_LAST:
+            return text
+    return _TIME_TAIL.sub("", text)
 _SPEECH_CUT = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
 _CLAUSE_WORDS = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
 _CLAUSE_START = Caseless(
@@ -486,7 +504,7 @@ class Source:
 
 def _clean_source(text: str, rules: Rules) -> str | None:
     text = text.strip(" ,'\"“”‘’()")
-    text = _TIME_TAIL.sub("", text).strip(" ,")
+    text = strip_time_tail(text).strip(" ,")
     text = _SPEECH_CUT.sub("", text).strip(" ,")
     words = text.split()
     while words and words[0].lower() in rules.attr_strip:
@@ -545,7 +563,7 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         prev = last_word(head)
         if prev and prev.lower() in rules.noun_markers:
             continue                                   # "amid reports", "the initial estimate"
-        trimmed = _TIME_TAIL.sub("", head.rstrip())
+        trimmed = strip_time_tail(head.rstrip())
         cuts = [0] + [b.end() for b in _CLAUSE_START.finditer(trimmed)]
         segments = [trimmed[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:] + [len(trimmed)])]
         # Read back over empty pieces and asides: "X, citing the ministry, said".

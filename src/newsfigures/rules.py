@@ -8,6 +8,7 @@ a list there extends the packaged list, a mapping extends and overrides it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,50 @@ def _literal_prefix(regex: str) -> str:
     if regex[len(prefix):len(prefix) + 1] in ("?", "*", "{"):
         prefix = prefix[:-1]                      # the last character is optional
     return prefix
+
+
+def _starts(regex: str, size: int = 3) -> set[str] | None:
+    """Every lower-case string of ``size`` characters a match of ``regex`` can start with, or None
+    when the pattern does not spell them out (a class, a repeat, a match shorter than that)."""
+    parser = importlib.import_module("re._parser")
+    try:
+        items = list(parser.parse(regex, re.I))
+    except re.error:
+        return None
+    found = _grow(items, {""}, size)
+    return found if found and all(len(start) == size for start in found) else None
+
+
+def _grow(items: list[Any], prefixes: set[str], size: int) -> set[str] | None:
+    """The prefixes, each grown by what ``items`` (parsed regex) can match next, up to ``size``."""
+    for op, arg in items:
+        if all(len(p) >= size for p in prefixes):
+            break
+        name = str(op)
+        grown: set[str] | None
+        if name == "AT":                         # \b, ^: no character
+            continue
+        if name == "LITERAL":
+            char = chr(arg).lower()
+            grown = {p if len(p) >= size else p + char for p in prefixes}
+        elif name == "SUBPATTERN":
+            grown = _grow(list(arg[-1]), prefixes, size)
+        elif name == "BRANCH":
+            grown = set()
+            for branch in arg[1]:
+                more = _grow(list(branch), prefixes, size)
+                if more is None:
+                    return None
+                grown |= more
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] in (0, 1) and arg[1] == 1:
+            more = _grow(list(arg[2]), prefixes, size)
+            grown = None if more is None else more | (prefixes if arg[0] == 0 else set())
+        else:
+            return None
+        if grown is None or len(grown) > 64:
+            return None
+        prefixes = grown
+    return prefixes
 
 
 @dataclass(eq=False)
@@ -115,11 +160,14 @@ class Rules:
         # The cues whose anchor starts with each three characters. A cue matches at a word start
         # (its pattern opens with \b and a letter), so a text offers only the cues filed under the
         # three characters of one of its word starts; cues with a shorter anchor are always tried.
+        # A cue that opens with a choice ("(?:fled|escaped|left) …") is filed under each of its starts.
         self.cues_by_start: dict[str, list[int]] = {}
         self.cues_always: list[int] = []
-        for index, (_, anchor, _) in enumerate(self.metric_anchored):
-            if len(anchor) >= 3:
-                self.cues_by_start.setdefault(anchor[:3], []).append(index)
+        for index, (_, anchor, pattern) in enumerate(self.metric_anchored):
+            starts = {anchor[:3]} if len(anchor) >= 3 else _starts(pattern.pattern)
+            if starts and all(re.match(r"\w", start) for start in starts):
+                for start in sorted(starts):
+                    self.cues_by_start.setdefault(start, []).append(index)
             else:
                 self.cues_always.append(index)
         self.population_cue_re = caseless.words(exc["population_cues"])

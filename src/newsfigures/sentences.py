@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
+
+from . import caseless
 
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "prof",
@@ -32,6 +34,10 @@ _END = re.compile(r"[.!?]+['\"’”)\]]*(?=[^\S\n]+['\"‘“(\[]?[A-Z0-9•])"
 # space ("morningA huge", "rubblePeople gather"); camelCase ("setAttribute(")
 # does not. The match starts at the capital, so sre skips from capital to capital.
 _GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])")
+# Where _GLUE can match, found by hyperscan in one pass: two letters and a mark or letter right
+# before a capital (in hyperscan's ASCII reading ’ and ” are "?", already a mark here); _GLUE
+# then reads only there.
+_GLUE_CANDIDATES = caseless.Candidates(r"[a-z]{2}[.!?)'\"a-z][A-Z]")
 _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
@@ -47,7 +53,12 @@ class Sentence:
 def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
     """Positions where a caption runs into the next sentence without a space."""
     seams = []
-    for match in _GLUE.finditer(text):
+    ends = _GLUE_CANDIDATES.ends(text)
+    found: Iterable[re.Match[str] | None] = (
+        _GLUE.finditer(text) if ends is None else [_GLUE.match(text, end - 1) for end in ends])
+    for match in found:
+        if match is None:
+            continue
         pos = match.start()
         line_start = line_starts[bisect_right(line_starts, pos) - 1]
         token_start = max(text.rfind(" ", line_start, pos), line_start - 1) + 1
