@@ -342,3 +342,15 @@ def test_time_tail_on_every_word_and_the_sample_articles() -> None:
         for cut in range(0, len(sentence), 7):
             head = sentence[:cut]
             assert fields.strip_time_tail(head) == fields._TIME_TAIL.sub("", head), head
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["between", "BETWEEN", "From", "from", "rom", "etween", "x", "a", " ", "  ", "\n",
+                                        "\t", "\u00a0", "\u2009", "-", "_", "é", "\u212a", "\u017f", "\u0130", "2"]),
+                       max_size=10))
+def test_a_word_before_a_number_is_what_the_search_finds(pieces: list[str]) -> None:
+    head = "".join(pieces)
+    for pattern, size in ((numbers._BETWEEN, 7), (numbers._FROM, 4)):
+        want = pattern.search(head)
+        got = numbers._word_before(pattern, size, head + "12 people", len(head))
+        assert (got.span() if got else None) == (want.span() if want else None), (pattern.pattern, head)

@@ -364,9 +364,12 @@ def event_for(sentence: str, cues: list[tuple[int, str]], mention: Any, rules: R
     return None
 
 
+_AND_BETWEEN = re.compile(r"^[^,;.]{0,80}\band\s+$")
+
+
 def _coordinated(sentence: str, first: Any, second: Any) -> bool:
     """'902 civilians have been killed and 1,459 wounded': two counts, one clause."""
-    return bool(re.match(r"^[^,;.]{0,80}\band\s+$", sentence[first.end:second.start]))
+    return bool(_AND_BETWEEN.match(sentence[first.end:second.start]))
 
 
 def _opens_quote(sentence: str) -> bool:

@@ -218,6 +218,14 @@ def rate_for(sentence: str, np: NounPhrase) -> str | None:
 # Location
 
 
+_INTO_END = re.compile(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$")
+_WAR_FRAME_END = re.compile(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$", re.I)
+_TO_END = re.compile(r"\b(?:to|into|onto)\s+(?:the\s+)?$", re.I)
+_TO_IN_END = re.compile(r"\b(?:to|into|onto|in)\s+(?:the\s+)?$", re.I)
+_WHERE_START = re.compile(r"\s*(?:where|in which|inside which)\b", re.I)
+_THE_CAPITAL = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b")
+
+
 _CUT_WORDS = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
 _CLAUSE_CUT = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
                        "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
@@ -263,7 +271,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
             if place.kind != "country" or place.name == default_country:
                 continue
             lead = sentence[max(0, place.start - 25):place.start].lower()
-            if re.search(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$", lead):
+            if _INTO_END.search(lead):
                 destinations.append(place)
         if destinations:
             return min(destinations, key=lambda p: (p.start < mention.start, abs(p.start - mention.start))).name
@@ -278,8 +286,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
 
     def rank(place: PlaceMention) -> tuple:
         # "killed during the invasion of Ukraine" names the figure's frame: it wins.
-        war_frame = re.search(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$",
-                              sentence[max(0, place.start - 25):place.start], re.I)
+        war_frame = _WAR_FRAME_END.search(sentence[max(0, place.start - 25):place.start])
         return (0 if war_frame else 1, 0 if locative(place) else 1, 0 if place.kind != "country" else 1,
                 abs(place.start - mention.start))
 
@@ -292,9 +299,8 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
         # place or a destination is not the location.
         home = gazetteer.countries.get(default_country or "", "")
         usable = [p for p in usable if not (home and p.country and p.country != home)]
-        usable = [p for p in usable if not re.search(
-            r"\b(?:to|into|onto)\s+(?:the\s+)?$" if p.start < mention.start else r"\b(?:to|into|onto|in)\s+(?:the\s+)?$",
-            sentence[max(0, p.start - 12):p.start], re.I)]
+        usable = [p for p in usable if not (_TO_END if p.start < mention.start else _TO_IN_END).search(
+            sentence[max(0, p.start - 12):p.start])]
     own = [p for p in usable if clause[0] <= p.start < clause[1]]
     if own:
         return min(own, key=rank).name
@@ -302,7 +308,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
         # "a war which has seen thousands killed": a war-wide total.
         return next((p.name for p in usable if p.kind == "country" and clause[0] - 60 <= p.start < clause[1] + 40),
                     default_country)
-    if re.match(r"\s*(?:where|in which|inside which)\b", sentence[clause[0]:clause[1]], re.I):
+    if _WHERE_START.match(sentence[clause[0]:clause[1]]):
         antecedent = [p for p in usable if p.start < clause[0]]
         if antecedent:
             return antecedent[-1].name           # "... the Azovstal plant, where thousands ..."
@@ -361,7 +367,7 @@ def context_place(places: list[PlaceMention], gazetteer: Gazetteer, sentence: st
             continue
         if after_preposition or (place.kind != "country" and not place.possessive):
             chosen = place.name
-    capital = "capital" in sentence and re.search(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b", sentence)
+    capital = "capital" in sentence and _THE_CAPITAL.search(sentence)
     if capital and gazetteer.capital(gazetteer.default_country):
         named_after = [p for p in places if p.start > capital.start() and not p.modifier]
         if not named_after:
@@ -390,6 +396,11 @@ _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
                                  r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE)
 GATES = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
+
+
+_NEXT_AFTER = re.compile(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", re.I)
+_AS_OF_END = re.compile(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$")
+_SINCE_END = re.compile(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$")
 
 
 @dataclass(slots=True)
@@ -429,14 +440,14 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
             target = WEEKDAYS.index(match.group("wd").lower())
             back = (published.weekday() - target) % 7
             value = published - timedelta(days=back)
-            if re.match(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", sentence[match.end():], re.I):
+            if _NEXT_AFTER.match(sentence[match.end():]):
                 continue
         else:
             rel = match.group("rel").lower()
             value = published - timedelta(days=1) if rel in ("yesterday", "last night") else published
         lead = sentence[max(0, match.start() - 60):match.start()].lower()
-        as_of = bool(re.search(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$", lead))
-        since = bool(re.search(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$", lead)) and not as_of
+        as_of = bool(_AS_OF_END.search(lead))
+        since = bool(_SINCE_END.search(lead)) and not as_of
         if value > published:
             continue
         found.append(DateMention(match.start(), match.end(), value, as_of, since))
@@ -492,6 +503,14 @@ _CLAUSE_START = Caseless(
 _ACCORDING = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
 _BY_COUNT = re.compile(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", re.I)
 _DATA_SHOW = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", re.I)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_ACCORDING_CUT = re.compile(r"\s+(?:since|as|who|which|that|on|in|there)\s+")
+_ARTICLE_START = re.compile(r"(?:the|a|an)\s", re.I)
+_POST_FROM = re.compile(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", re.I)
+_QUOTE_OR_COMMA_END = re.compile(r"[,'’\"”]\s*$")
+_NAME_AFTER = re.compile(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)")
+_THAT = re.compile(r"\bthat\b")
+_AMID = re.compile(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", re.I)
 _PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
 
 
@@ -516,7 +535,7 @@ def _clean_source(text: str, rules: Rules) -> str | None:
     name = " ".join(words)
     if not any(ch.isalpha() for ch in name):
         return None
-    return re.sub(r"['’]s?$", "", name) if name.endswith(("'", "’")) else name
+    return _POSSESSIVE_END.sub("", name) if name.endswith(("'", "’")) else name
 
 
 _LAST_WORD = re.compile(r"([\w’']+)\W*$")
@@ -543,7 +562,7 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
     lower = sentence.lower()
     # Each pattern runs only when its literal words are there (same matches, far fewer scans).
     for match in (_ACCORDING.finditer(sentence) if "according" in lower else ()):
-        name = _clean_source(re.split(r"\s+(?:since|as|who|which|that|on|in|there)\s+", match.group(1))[0], rules)
+        name = _clean_source(_ACCORDING_CUT.split(match.group(1))[0], rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
     counted = "estimate" in lower or "count" in lower or "tally" in lower or "figures" in lower
@@ -572,9 +591,9 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
             k -= 1
         subject = segments[k] if segments else ""
         # "Nick Osychenko, the CEO of a TV station, said": the name, not the role.
-        if k > 0 and re.match(r"(?:the|a|an)\s", subject, re.I) and _PROPER_NAME.fullmatch(segments[k - 1]):
+        if k > 0 and _ARTICLE_START.match(subject) and _PROPER_NAME.fullmatch(segments[k - 1]):
             subject = segments[k - 1]
-        post = re.search(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", subject, re.I)
+        post = _POST_FROM.search(subject)
         if post:
             subject = post.group(1)
         name = _clean_source(subject, rules)
@@ -582,10 +601,10 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
             if name.lower() in ("he", "she", "they"):
                 sources.append(Source(match.start(), name, pronoun=True))
             continue
-        if name is None and re.search(r"[,'’\"”]\s*$", head):
+        if name is None and _QUOTE_OR_COMMA_END.search(head):
             # Inverted: "…, said Hamilton, a fellow at …"
-            after = re.match(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)", sentence[match.end():])
-            if after and not re.search(r"\bthat\b", after.group(1)):
+            after = _NAME_AFTER.match(sentence[match.end():])
+            if after and not _THAT.search(after.group(1)):
                 name = _clean_source(after.group(1), rules)
                 if name and name.lower() in rules.pronouns:
                     name = None
@@ -606,7 +625,7 @@ def attribution_for(mention: Mention, sources: list[Source], others: list[int],
     before = [s for s in sources if s.start < mention.start]
     if before:
         source = before[-1]
-        if re.search(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", sentence[source.start:mention.start], re.I):
+        if _AMID.search(sentence[source.start:mention.start]):
             return None
         return source
     for source in sources:

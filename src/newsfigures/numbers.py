@@ -70,7 +70,7 @@ def _word_value(text: str, rules: Rules) -> int | None:
     """'two hundred and fifty' → 250; 'a dozen' → 12; 'Ten million' → 10000000."""
     total, current = 0, 0
     seen = False
-    for word in re.split(r"[\s-]+", text.lower()):
+    for word in _WORD_SPLIT.split(text.lower()):
         if word in ("and", ""):
             continue
         if word in ("a", "an"):
@@ -242,6 +242,20 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     return False
 
 
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
+_FROM = re.compile(r"\bfrom\s+$", re.I)
+_AND_GAP = re.compile(r"^\s*and\s*$", re.I)
+_WORD_SPLIT = re.compile(r"[\s-]+")
+
+
+def _word_before(pattern: re.Pattern[str], size: int, sentence: str, end: int) -> re.Match[str] | None:
+    """``pattern.search(sentence[:end])`` for a pattern that is \\b, one word of ``size`` ASCII letters
+    that IGNORECASE pairs with nothing beyond ASCII, white space, $: the word can only end where
+    the white space before ``end`` starts, so the search starts there, not at every position."""
+    head = sentence[:end]
+    return pattern.search(head, max(0, len(head.rstrip()) - size))
+
+
 def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
     """Numbers in ``sentence`` that could be counts, with qualifiers and ranges."""
     raws = [r for r in _raw_numbers(sentence, rules) if not _excluded(sentence, r, rules)]
@@ -253,9 +267,9 @@ def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
         # Ranges: "2,000 to 3,000", "2,000-3,000", "between 2,000 and 3,000".
         if nxt is not None and raw.kind != "vague" and nxt.kind != "vague":
             gap = sentence[raw.end:nxt.start]
-            between = re.search(r"\bbetween\s+$", sentence[:raw.start], re.I)
-            is_range = bool(_RANGE_JOIN.match(gap)) or (between and re.match(r"^\s*and\s*$", gap, re.I))
-            from_to = re.search(r"\bfrom\s+$", sentence[:raw.start], re.I)
+            between = _word_before(_BETWEEN, 7, sentence, raw.start)
+            is_range = bool(_RANGE_JOIN.match(gap)) or (between and _AND_GAP.match(gap))
+            from_to = _word_before(_FROM, 4, sentence, raw.start)
             if is_range and not from_to:
                 low, high = raw.value or 0, nxt.value or 0
                 if nxt.scaled and not raw.scaled and low < high:

@@ -100,7 +100,7 @@ def _boundaries(text: str, line_starts: list[int]) -> list[int]:
         line_start = line_starts[bisect_right(line_starts, start) - 1]
         word = _WORD_BEFORE_DOT.search(text, max(line_start, start - 40), start)
         token = (word.group(1) if word else "").lower().rstrip(".")
-        if text[start] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        if text[start] == "." and (token in ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z")):
             continue
         cuts.append(match.end())
     cuts.extend(_glued_seams(text, line_starts))
