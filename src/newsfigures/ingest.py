@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,7 +68,11 @@ class Article:
         self.n_chars = len(self.text)
 
     def as_row(self) -> dict:
-        return asdict(self)
+        # Every field is a str, an int or None: asdict's deep copy would copy nothing.
+        return {name: getattr(self, name) for name in _ARTICLE_FIELDS}
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 @dataclass
@@ -350,7 +354,8 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
         problems.append(Problem(str(path), "the manifest has no 'file' column",
                                 fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
         return
-    root = folder.resolve()
+    root = os.path.realpath(folder)
+    inside = root.rstrip(os.sep) + os.sep
     for number, raw in enumerate(reader, start=2):
         record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         name = record.get("file", "")
@@ -358,16 +363,16 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
         if not name:
             problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
             continue
-        target = (folder / name).resolve()
-        if root != target and root not in target.parents:
+        target = os.path.realpath(os.path.join(folder, name))      # what Path.resolve() gives, as a string
+        if target != root and not target.startswith(inside):
             problems.append(Problem(where, f"manifest row points outside the input folder: {name}",
                                     fix="move the file into the folder or correct the path"))
             continue
-        if not target.is_file():
+        if not os.path.isfile(target):
             problems.append(Problem(where, f"manifest row points at a missing file: {name}",
                                     fix="add the file or delete the row"))
             continue
-        yield str(target), ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS), number)
+        yield target, ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS), number)
 
 
 # --------------------------------------------------------------------------
@@ -518,22 +523,22 @@ class _Ledger:
             CREATE TABLE texts (digest BLOB PRIMARY KEY, file TEXT);
             CREATE TABLE ids (id TEXT PRIMARY KEY);
         """)
+        self.has_manifest = False
 
     def add_manifest(self, rows: Iterable[tuple[str, ManifestRow]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?)",
                             ((key, row.file, json.dumps(row.values), row.line) for key, row in rows))
+        self.has_manifest = self.has_manifest or self.db.execute("SELECT 1 FROM manifest LIMIT 1").fetchone() is not None
 
     def manifest_row(self, path: str) -> ManifestRow | None:
         found = self.db.execute("SELECT file, row_values, line FROM manifest WHERE path = ?", (path,)).fetchone()
         return ManifestRow(found[0], tuple(json.loads(found[1])), found[2]) if found else None
 
-    def first_with(self, digest: bytes) -> str | None:
-        """The file that first had this text."""
-        found = self.db.execute("SELECT file FROM texts WHERE digest = ?", (digest,)).fetchone()
-        return found[0] if found else None
-
-    def add_text(self, digest: bytes, file: str) -> None:
-        self.db.execute("INSERT INTO texts VALUES (?, ?)", (digest, file))
+    def add_text(self, digest: bytes, file: str) -> str | None:
+        """Note that ``file`` has this text; None, or the file that had it first."""
+        if self.db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (digest, file)).rowcount == 1:
+            return None
+        return self.db.execute("SELECT file FROM texts WHERE digest = ?", (digest,)).fetchone()[0]
 
     def claim_id(self, article_id: str) -> bool:
         """True, and the id is taken, if no earlier article had it."""
@@ -572,8 +577,8 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
             yield Problem(os.fsencode(name).decode("utf-8", "backslashreplace"), "the file name is not valid UTF-8",
                           fix="rename the file")
             continue
-        rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
-        if not path.exists():
+        rel = _relative(name, base, path)
+        if not os.path.exists(name):
             yield Problem(str(path), "no such file", fix="check the path")
             continue
         if path.suffix.lower() not in SUFFIXES:
@@ -587,7 +592,7 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
         except OSError as exc:
             yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
-        row = ledger.manifest_row(str(path.resolve()))
+        row = ledger.manifest_row(os.path.realpath(name)) if ledger.has_manifest else None
         for article in articles:
             if isinstance(article, _LineProblem):
                 yield Problem(article.where, article.reason, fix=article.fix)
@@ -596,13 +601,11 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
                 field_problems: list[Problem] = []
                 _apply_manifest(article, row, field_problems)
                 yield from field_problems
-            digest = bytes.fromhex(article.content_hash)
-            first = ledger.first_with(digest)
+            first = ledger.add_text(bytes.fromhex(article.content_hash), article.file)
             if first is not None:
                 yield Problem(article.file, f"duplicate of {first} (same text)",
                               level="duplicate", fix="remove one copy, or ignore: only the first is used")
                 continue
-            ledger.add_text(digest, article.file)
             base_id, n = article.id, 2
             while not ledger.claim_id(article.id):
                 article.id = f"{base_id}-{n}"
@@ -633,6 +636,15 @@ def _apply_manifest(article: Article, row: ManifestRow, problems: list[Problem])
                                     level="warning", fix=exc.fix))
     elif fields.get("published_source") and not article.published:
         article.published_source = fields["published_source"]
+
+
+def _relative(name: str, base: Path, path: Path) -> str:
+    """``name`` relative to its base folder, in POSIX form (the file name alone when it is not
+    inside); a string prefix for the names ``discover`` makes, pathlib for anything else."""
+    prefix = str(base) + "/"
+    if os.sep == "/" and name.startswith(prefix) and prefix != "./":
+        return name[len(prefix):]
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
 
 
 def _quiet(progress: bool | None) -> bool | None:
