@@ -38,6 +38,7 @@ _GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])"
 # before a capital (in hyperscan's ASCII reading ’ and ” are "?", already a mark here); _GLUE
 # then reads only there.
 _GLUE_CANDIDATES = caseless.Candidates(r"[a-z]{2}[.!?)'\"a-z][A-Z]")
+_GLUE_PASS_MIN = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
 _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
@@ -53,7 +54,7 @@ class Sentence:
 def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
     """Positions where a caption runs into the next sentence without a space."""
     seams = []
-    ends = _GLUE_CANDIDATES.ends(text)
+    ends = _GLUE_CANDIDATES.ends(text) if len(text) >= _GLUE_PASS_MIN else None
     found: Iterable[re.Match[str] | None] = (
         _GLUE.finditer(text) if ends is None else [_GLUE.match(text, end - 1) for end in ends])
     for match in found:
