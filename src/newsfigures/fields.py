@@ -23,8 +23,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\
 _HARD_WORDS = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
 _PRONOUN_CLAUSE = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
 # The gate's own expression for the pronoun clause: \s is ASCII white space or "?" in the index.
-HARD_GATE = caseless.Gate([";"] + _HARD_WORDS, whole=True,
-                          extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)\b"])
+HARD_GATE = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
 HARD_BOUNDARY = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
                          "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]),
                          gate=HARD_GATE)
@@ -388,8 +387,8 @@ _MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", 
 _RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
                    "last night"]
 _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
-# Every date holds one of these words right after a \b (see caseless.Gate).
-DATE_GATE = caseless.Gate(_MONTH_WORDS + WEEKDAYS + _RELATIVE_WORDS, whole=False)
+# Every date holds one of these words (see caseless.Gate).
+DATE_GATE = caseless.Gate(_MONTH_WORDS + WEEKDAYS + _RELATIVE_WORDS)
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"

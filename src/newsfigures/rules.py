@@ -206,12 +206,12 @@ class Rules:
         # Every match of word_number_re and vague_re holds one of these words right after a \b
         # when they all start with a word character; then a text without them needs neither scan.
         self._number_words_sure = all(re.match(r"\w", w) for w in number_words)
-        self.number_gate = caseless.Gate(number_words, whole=False)
+        self.number_gate = caseless.Gate(number_words)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
-        # Every match holds a unit or scale word as a whole word (after "a"/"an", or first).
+        # Every match holds a unit or scale word (after "a"/"an", or first).
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
-                                             + more_words, caseless.Gate(words, whole=True))
+                                             + more_words, caseless.Gate(words))
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
