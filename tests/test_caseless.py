@@ -354,3 +354,36 @@ def test_a_word_before_a_number_is_what_the_search_finds(pieces: list[str]) -> N
         want = pattern.search(head)
         got = numbers._word_before(pattern, size, head + "12 people", len(head))
         assert (got.span() if got else None) == (want.span() if want else None), (pattern.pattern, head)
+
+
+def _words_after(sentence: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    from itertools import islice
+
+    return [(m.group(0), *m.span()) for m in islice(fields._WORD.finditer(sentence, pos), limit)]
+
+
+def _words_before(sentence: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), *m.span()) for m in list(fields._WORD.finditer(sentence, max(0, pos - 200), pos))[-limit:]]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["killed", "U.S.", "3,000", "2.5", "ab-cd", "’s", "-", ".", ",", " ", "  ", "x",
+                                      "\u00a0", "é", "(", ")", "9", "a" * 120]), max_size=30).map("".join),
+       data=st.data())
+def test_words_around_a_position_are_what_the_scan_finds(text: str, data: st.DataObject) -> None:
+    for _ in range(4):
+        pos = data.draw(st.integers(0, len(text)))
+        limit = data.draw(st.integers(1, 16))
+        assert fields.words_after(text, pos, limit) == _words_after(text, pos, limit), (text, pos)
+        assert fields.words_before(text, pos, limit) == _words_before(text, pos, limit), (text, pos)
+
+
+def test_words_around_every_number_of_the_sample_articles() -> None:
+    long = "a" * 150 + " 40 people killed " + "b" * 150
+    for pos in range(len(long) + 1):                  # the 200-character window starts inside a word
+        assert fields.words_before(long, pos, 12) == _words_before(long, pos, 12), pos
+        assert fields.words_after(long, pos, 5) == _words_after(long, pos, 5), pos
+    for sentence in _sample_sentences():
+        for pos in range(0, len(sentence) + 1, 3):
+            assert fields.words_after(sentence, pos, 14) == _words_after(sentence, pos, 14)
+            assert fields.words_before(sentence, pos, 12) == _words_before(sentence, pos, 12)
