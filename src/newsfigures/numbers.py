@@ -121,25 +121,16 @@ def _prev_word(sentence: str, pos: int) -> str:
 
 def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
     """Every written number, vague quantities first so they are not split."""
-    found: list[_Raw] = []
-    taken = [False] * (len(sentence) + 1)
-
-    def free(a: int, b: int) -> bool:
-        return not any(taken[a:b])
-
-    def take(raw: _Raw) -> None:
-        found.append(raw)
-        for i in range(raw.start, raw.end):
-            taken[i] = True
+    found: list[_Raw] = []                  # a later number never overlaps one found before it
 
     number_words = may_hold_number_words(rules, sentence)
     for match in (rules.vague_re.finditer(sentence) if number_words else ()):
         words = " ".join(match.group(0).lower().split())
         low, high = rules.vague[words]
-        take(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
+        found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
 
     for match in DIGITS.finditer(sentence):
-        if not free(match.start(), match.end()):
+        if _overlaps(found, match.start(), match.end()):
             continue
         whole, frac = match.group(1), match.group(2)
         value = float(whole.replace(",", "") + ("." + frac if frac else ""))
@@ -157,10 +148,10 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
             else:
                 value *= rules.suffix_scales.get(word, 1)
                 end, scaled = suffix.end(), True
-        take(_Raw(match.start(), end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
+        found.append(_Raw(match.start(), end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
 
     for match in (rules.word_number_re.finditer(sentence) if number_words else ()):
-        if not free(match.start(), match.end()):
+        if _overlaps(found, match.start(), match.end()):
             continue
         text = match.group(0)
         if text.lower() in rules.scales:
@@ -168,10 +159,18 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         word_value = _word_value(text, rules)
         if word_value is None:
             continue
-        take(_Raw(match.start(), match.end(), float(word_value), kind="words"))
+        found.append(_Raw(match.start(), match.end(), float(word_value), kind="words"))
 
     found.sort(key=lambda r: r.start)
     return found
+
+
+def _overlaps(found: list[_Raw], start: int, end: int) -> bool:
+    """Does start:end share a character with a number already found?"""
+    for raw in found:
+        if raw.start < end and start < raw.end:
+            return True
+    return False
 
 
 def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
