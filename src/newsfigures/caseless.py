@@ -157,7 +157,7 @@ class Caseless:
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         gate = self.gate
-        if gate is not None and endpos >= len(text) and gate.absent(text):
+        if gate is not None and gate.absent(text):
             return iter(())
         low = lowered(text)
         if low is None:
@@ -185,7 +185,7 @@ class Caseless:
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         gate = self.gate
-        if gate is not None and endpos >= len(text) and gate.absent(text):
+        if gate is not None and gate.absent(text):
             return None
         low = lowered(text)
         if low is None:
@@ -233,7 +233,8 @@ class Gate:
         self.expressions = [_expression(w) for w in listed] + list(extra) if usable else []
 
     def absent(self, text: str) -> bool:
-        """True only when the current article's index shows none of the words in ``text``."""
+        """True only when the current article's index shows none of the words in ``text`` (and so
+        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
         index = getattr(_local, "index", None)
         if index is None:
             return False

@@ -230,9 +230,10 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
 def is_population_figure(sentence: str, mention: Mention, np: NounPhrase, rules: Rules) -> bool:
     """'a city of 400,000', 'the 430,000 who live there': a place's population."""
     window = sentence[max(0, mention.start - 40):min(len(sentence), np.end + 30)]
-    if rules.population_before_re.search(sentence[max(0, mention.start - 40):mention.start]):
+    if (not rules.population_before_gate.absent(sentence)
+            and rules.population_before_re.search(sentence[max(0, mention.start - 40):mention.start])):
         return True                                  # "a city of 400,000"
-    return bool(rules.population_cue_re.search(window))
+    return not rules.population_cue_gate.absent(sentence) and bool(rules.population_cue_re.search(window))
 
 
 _RATE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)

@@ -231,7 +231,7 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
         return True                                       # February 24, Feb. 24
     if prev.rstrip(".,") in rules.before_words:
         return True
-    if rules.age_before_re.search(sentence[max(0, raw.start - 40):raw.start]):
+    if not rules.age_gate.absent(sentence) and rules.age_before_re.search(sentence[max(0, raw.start - 40):raw.start]):
         return True                                       # aged 27, aged between 4 and 61
     # "outnumbering us 10 to one": a ratio, not a count.
     if raw.kind != "vague" and _RATIO_AFTER.match(sentence, raw.end):

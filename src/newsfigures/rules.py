@@ -142,10 +142,14 @@ class Rules:
         self.thing_nouns = {str(w).lower() for w in exc["thing_nouns"]}
         self.before_words = {str(w).lower() for w in exc["before_words"]}
         self.month_names = {str(w).lower() for w in exc["month_names"]}
+        # Each of these (and the gates below) holds a word every match of its pattern holds:
+        # a sentence the article index shows without it needs no scan of any part of it.
+        self.population_before_gate = caseless.Gate(str(w) for w in exc.get("population_before", []))
         self.population_before_re = re.compile(
             r"\b(?:" + _alternation([str(w).lower() for w in exc.get("population_before", [])] or ["$^"])
             + r")\s+(?:(?:the|some|about|around|nearly|almost|over|more than|roughly)\s+)*$", re.I)
         ages = [str(w).lower() for w in exc.get("age_before", ["aged"])]
+        self.age_gate = caseless.Gate(ages)
         self.age_before_re = re.compile(
             r"\b(?:" + _alternation(ages) + r")\s+(?:[\w]+\s+(?:and|to|or|-|–)\s+)?$", re.I)
 
@@ -170,6 +174,7 @@ class Rules:
                     self.cues_by_start.setdefault(start, []).append(index)
             else:
                 self.cues_always.append(index)
+        self.population_cue_gate = caseless.Gate(str(w) for w in exc["population_cues"])
         self.population_cue_re = caseless.words(exc["population_cues"])
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
@@ -192,9 +197,10 @@ class Rules:
         self.event_cues: list[tuple[str, Caseless]] = [
             (e["slug"], caseless.words(e["cues"])) for e in ev.get("events", [])]
         self.any_event_re = caseless.words([c for e in ev.get("events", []) for c in e["cues"]])
-        anaphora = r"\s+(?:[a-z-]+\s+)?(?:" + _alternation([str(a).lower() for a in ev.get("anaphora", [])] or ["$^"]) + r")\b"
+        anaphora_words = [str(a).lower() for a in ev.get("anaphora", [])]
+        anaphora = r"\s+(?:[a-z-]+\s+)?(?:" + _alternation(anaphora_words or ["$^"]) + r")\b"
         self.event_anaphora = Caseless(r"\b(?:the|that|this|these|those)" + anaphora,
-                                       r"t(?<!\w.)h(?:e|at|is|ese|ose)" + anaphora)
+                                       r"t(?<!\w.)h(?:e|at|is|ese|ose)" + anaphora, gate=caseless.Gate(anaphora_words))
         self.event_reach = int(ev.get("reach", 4))
 
         words = list(self.units) + list(self.scales)
@@ -216,9 +222,10 @@ class Rules:
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
         # What one pass over an article can rule out per sentence (see caseless.ArticleIndex).
-        self.gates: list[caseless.Gate] = [self.number_gate] + [
-            pattern.gate for pattern in [self.speech_re, self.any_event_re, self.word_number_re, self.vague_re]
-            + [p for _, p in self.event_cues]
+        self.gates: list[caseless.Gate] = [
+            self.number_gate, self.population_before_gate, self.age_gate, self.population_cue_gate] + [
+            pattern.gate for pattern in [self.speech_re, self.any_event_re, self.word_number_re, self.vague_re,
+                                         self.event_anaphora] + [p for _, p in self.event_cues]
             if pattern.gate is not None]
 
 
