@@ -9,7 +9,6 @@ same rows with the index and without it.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Callable
 
