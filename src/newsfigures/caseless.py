@@ -302,7 +302,7 @@ class ArticleIndex:
         at = 0
         for low in lows:
             starts.append(at)
-            at += len(low) + 1                     # joined by "\n": each sentence's ends stay \b
+            at += len(low) + 1                     # joined by "\n"; a hit counts for the text it ends in
         hits: list[tuple[int, int]] = []
         self.db.scan("\n".join(lows).encode("ascii", "replace"), match_event_handler=_collect, context=hits,
                      scratch=_scratch(self.db))
