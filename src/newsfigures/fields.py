@@ -53,8 +53,9 @@ def _tokens(sentence: str) -> tuple[list[Token], list[int], list[int]]:
     if last[0] is sentence:
         return last[1], last[2], last[3]
     tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence)]
-    _tokenised = (sentence, tokens, [t[1] for t in tokens], [t[2] for t in tokens])
-    return tokens, _tokenised[2], _tokenised[3]
+    starts, ends = [t[1] for t in tokens], [t[2] for t in tokens]
+    _tokenised = (sentence, tokens, starts, ends)          # one tuple: another thread sees all or none of it
+    return tokens, starts, ends
 
 
 def words_after(sentence: str, pos: int, limit: int = 8) -> list[Token]:
