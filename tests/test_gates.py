@@ -175,6 +175,18 @@ def test_a_gate_with_a_word_beyond_ascii_is_never_closed() -> None:
     assert ArticleIndex([gate]).gates == []
 
 
+def test_version_and_benchmark_say_the_index_runs() -> None:
+    from click.testing import CliRunner
+
+    from newsfigures import native
+    from newsfigures.bench import machine
+    from newsfigures.cli import main
+
+    assert native.index_status() == f"hyperscan {hyperscan.__version__}"
+    assert f"article index: hyperscan {hyperscan.__version__}" in CliRunner().invoke(main, ["--version"]).output
+    assert machine()["article_index"] == native.index_status()
+
+
 def test_without_hyperscan_nothing_is_indexed() -> None:
     index = ArticleIndex([RULES.number_gate], enabled=False)
     assert not index.active and index.presence(["Nothing here."]) == {}

@@ -34,10 +34,10 @@ print(json.dumps({"seconds": elapsed, "articles": n_articles, "figures": n_figur
 
 
 def machine() -> dict[str, Any]:
-    from .native import status
+    from .native import index_status, status
 
     info = {"python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
-            "extractor": status()}
+            "extractor": status(), "article_index": index_status()}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -194,7 +194,7 @@ def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [f"Machine: {m.get('cpu', '?')}, {m.get('cores')} cores, {m.get('memory_gib', '?')} GiB, "
              f"Python {m['python']}. Run: {results['when']}.", "",
-             f"Extractor: {m.get('extractor', 'pure Python')}.", "",
+             f"Extractor: {m.get('extractor', 'pure Python')}; article index: {m.get('article_index', 'not recorded')}.", "",
              "| articles | MB | jobs | seconds | articles/s | MB/s | MB/s per core | peak memory (MiB) |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results.get("extraction", []):

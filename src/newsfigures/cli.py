@@ -29,7 +29,8 @@ def _progress(flag: bool | None) -> bool | None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="newsfigures",
-                      message=f"%(prog)s %(version)s\nextractor: {native.status()}")
+                      message=f"%(prog)s %(version)s\nextractor: {native.status()}\n"
+                              f"article index: {native.index_status()}")
 def main() -> None:
     """Turn news articles into a tidy, traceable table of reported figures.
 

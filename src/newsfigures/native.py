@@ -117,6 +117,17 @@ def status() -> str:
     return str(_STATE["why"])
 
 
+def index_status() -> str:
+    """One line for people: whether the article index (caseless.ArticleIndex) runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        importlib.import_module("hyperscan")
+        return f"hyperscan {version('hyperscan')}"
+    except (ImportError, PackageNotFoundError):
+        return "off (hyperscan is not installed: every pattern scans; same figures, slower)"
+
+
 def in_use() -> bool:
     """True when this process runs the compiled extractor modules."""
     install_guard()
