@@ -257,7 +257,7 @@ def _scratch(db: Any) -> Any:
 
 
 def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> None:
-    """hyperscan's match handler: note which expression matched, and where it ended."""
+    """hyperscan's match handler: note which expression matched (its id), and where it ended."""
     hits.append((number, end))
 
 
@@ -268,19 +268,20 @@ class ArticleIndex:
 
     def __init__(self, gates: Iterable[Gate], enabled: bool = True) -> None:
         self.gates = [g for g in gates if g.expressions]
-        self.bits = [g.bit for g in self.gates]
         self.covered = 0
         self.db: Any = None
-        expressions: list[bytes] = []
-        ids: list[int] = []
-        for number, gate in enumerate(self.gates):
+        # Each expression once, with the bits of every gate it belongs to ("one" is a number
+        # word for three gates): one match, one call back.
+        masks: dict[str, int] = {}
+        for gate in self.gates:
             self.covered |= gate.bit
             for expression in gate.expressions:
-                expressions.append(expression.encode("ascii"))
-                ids.append(number)
-        if enabled and _hs is not None and expressions:
+                masks[expression] = masks.get(expression, 0) | gate.bit
+        self.bits = list(masks.values())              # by expression id
+        if enabled and _hs is not None and masks:
             db = _hs.Database()
-            db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=0)
+            db.compile(expressions=[e.encode("ascii") for e in masks], ids=list(range(len(masks))),
+                       elements=len(masks), flags=0)
             self.db = db
 
     @property
