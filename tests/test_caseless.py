@@ -350,9 +350,10 @@ def test_time_tail_on_every_word_and_the_sample_articles() -> None:
                        max_size=10))
 def test_a_word_before_a_number_is_what_the_search_finds(pieces: list[str]) -> None:
     head = "".join(pieces)
-    for pattern, size in ((numbers._BETWEEN, 7), (numbers._FROM, 4)):
+    for word in (numbers._BETWEEN, numbers._FROM):
+        pattern = word[0]
         want = pattern.search(head)
-        got = numbers._word_before(pattern, size, head + "12 people", len(head))
+        got = numbers._word_before(word, head + "12 people", len(head))
         assert (got.span() if got else None) == (want.span() if want else None), (pattern.pattern, head)
 
 

@@ -24,7 +24,6 @@ from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
 
-
 def _optional(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -33,6 +32,11 @@ def _optional(module: str) -> Any:
 
 
 _hs: Any = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
+
+
+def hyperscan_version() -> str | None:
+    """The version of hyperscan the article index runs on; None when it is not installed."""
+    return None if _hs is None else str(_hs.__version__)
 
 # Characters besides ASCII that have no case: lower-casing leaves them alone and
 # IGNORECASE matches them only to themselves (Latin-1 punctuation but the micro
@@ -261,6 +265,21 @@ def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int
     hits.append((number, end))
 
 
+def _database(expressions: list[str]) -> Any:
+    """A hyperscan block-mode database of the expressions, each with its position as id."""
+    db = _hs.Database()
+    db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
+               elements=len(expressions), flags=0)
+    return db
+
+
+def _scan(db: Any, text: str) -> list[tuple[int, int]]:
+    """(expression id, end) of every match in ``text`` read as ASCII, every other character as "?"."""
+    hits: list[tuple[int, int]] = []
+    db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits, scratch=_scratch(db))
+    return hits
+
+
 class ArticleIndex:
     """Finds, in one hyperscan pass over an article, which gates each sentence passes.
 
@@ -279,10 +298,7 @@ class ArticleIndex:
                 masks[expression] = masks.get(expression, 0) | gate.bit
         self.bits = list(masks.values())              # by expression id
         if enabled and _hs is not None and masks:
-            db = _hs.Database()
-            db.compile(expressions=[e.encode("ascii") for e in masks], ids=list(range(len(masks))),
-                       elements=len(masks), flags=0)
-            self.db = db
+            self.db = _database(list(masks))
 
     @property
     def active(self) -> bool:
@@ -304,12 +320,9 @@ class ArticleIndex:
         for low in lows:
             starts.append(at)
             at += len(low) + 1                     # joined by "\n"; a hit counts for the text it ends in
-        hits: list[tuple[int, int]] = []
-        self.db.scan("\n".join(lows).encode("ascii", "replace"), match_event_handler=_collect, context=hits,
-                     scratch=_scratch(self.db))
         present = [0] * len(keys)
         bits = self.bits
-        for number, end in hits:
+        for number, end in _scan(self.db, "\n".join(lows)):
             present[bisect_right(starts, end - 1) - 1] |= bits[number]
         return dict(zip(keys, present))
 
@@ -329,16 +342,9 @@ class Candidates:
     "?"), for a pattern whose matches all end there: ``None`` without hyperscan."""
 
     def __init__(self, expression: str) -> None:
-        self.db: Any = None
-        if _hs is not None:
-            db = _hs.Database()
-            db.compile(expressions=[expression.encode("ascii")], ids=[0], elements=1, flags=0)
-            self.db = db
+        self.db: Any = _database([expression]) if _hs is not None else None
 
     def ends(self, text: str) -> list[int] | None:
         if self.db is None:
             return None
-        hits: list[tuple[int, int]] = []
-        self.db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits,
-                      scratch=_scratch(self.db))
-        return sorted({end for _, end in hits})
+        return sorted({end for _, end in _scan(self.db, text)})

@@ -27,10 +27,17 @@ def _progress(flag: bool | None) -> bool | None:
     return flag
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, with which extractor code runs: worked out when asked, not at every start."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"newsfigures {__version__}\nextractor: {native.status()}\narticle index: {native.index_status()}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="newsfigures",
-                      message=f"%(prog)s %(version)s\nextractor: {native.status()}\n"
-                              f"article index: {native.index_status()}")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version, and which extractor code runs, and exit.")
 def main() -> None:
     """Turn news articles into a tidy, traceable table of reported figures.
 

@@ -504,14 +504,15 @@ def as_of_for(mention: Mention, dates: list[DateMention], prev_end: int, next_st
 # Attribution
 
 
+_TIME_BEFORE = ["on", "late on", "early on", "late", "early", "last", "this", "earlier", "later", "now", "also", "today",
+                "yesterday", "tonight"]
+_TIME_AFTER = ["morning", "evening", "afternoon", "night", "week", "month", "has", "have", "had", "previously", "again",
+               "then", "repeatedly", "separately", "publicly"]
 _TIME_TAIL = re.compile(
-    r"(?:\s+(?:on|late on|early on|late|early|last|this|earlier|later|now|also|today|yesterday|tonight|"
-    r"(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|morning|evening|afternoon|night|"
-    r"week|month|has|have|had|previously|again|then|repeatedly|separately|publicly))+$", re.I)
+    r"(?:\s+(?:" + "|".join(_TIME_BEFORE) + r"|(?:on\s+)?(?:" + "|".join(WEEKDAYS) + ")|" + "|".join(_TIME_AFTER)
+    + r"))+$", re.I)
 # The words _TIME_TAIL can end with: a text ending otherwise keeps its tail.
-_TIME_TAIL_LAST = {"on", "late", "early", "last", "this", "earlier", "later", "now", "also", "today", "yesterday",
-                   "tonight", *WEEKDAYS, "morning", "evening", "afternoon", "night", "week", "month", "has", "have",
-                   "had", "previously", "again", "then", "repeatedly", "separately", "publicly"}
+_TIME_TAIL_LAST = {phrase.split()[-1] for phrase in _TIME_BEFORE + WEEKDAYS + _TIME_AFTER}
 
 
 def strip_time_tail(text: str) -> str:

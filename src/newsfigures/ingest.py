@@ -16,7 +16,8 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -72,7 +73,7 @@ class Article:
         return {name: getattr(self, name) for name in _ARTICLE_FIELDS}
 
 
-_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(Article))
 
 
 @dataclass
@@ -642,7 +643,7 @@ def _relative(name: str, base: Path, path: Path) -> str:
     """``name`` relative to its base folder, in POSIX form (the file name alone when it is not
     inside); a string prefix for the names ``discover`` makes, pathlib for anything else."""
     prefix = str(base) + "/"
-    if os.sep == "/" and name.startswith(prefix) and prefix != "./":
+    if os.sep == "/" and name.startswith(prefix):
         return name[len(prefix):]
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
 

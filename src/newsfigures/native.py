@@ -119,13 +119,10 @@ def status() -> str:
 
 def index_status() -> str:
     """One line for people: whether the article index (caseless.ArticleIndex) runs."""
-    from importlib.metadata import PackageNotFoundError, version
+    from . import caseless               # after install_guard: the extractor's own import of hyperscan
 
-    try:
-        importlib.import_module("hyperscan")
-        return f"hyperscan {version('hyperscan')}"
-    except (ImportError, PackageNotFoundError):
-        return "off (hyperscan is not installed: every pattern scans; same figures, slower)"
+    found = caseless.hyperscan_version()
+    return f"hyperscan {found}" if found else "off (hyperscan is not installed: every pattern scans; same figures, slower)"
 
 
 def in_use() -> bool:

@@ -241,16 +241,22 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     return False
 
 
-_BETWEEN = re.compile(r"\bbetween\s+$", re.I)
-_FROM = re.compile(r"\bfrom\s+$", re.I)
+def _word_at_end(word: str) -> tuple[re.Pattern[str], int]:
+    """``\\bword\\s+$`` under IGNORECASE, with the word's length (see :func:`_word_before`)."""
+    return re.compile(rf"\b{word}\s+$", re.I), len(word)
+
+
+_BETWEEN = _word_at_end("between")
+_FROM = _word_at_end("from")
 _AND_GAP = re.compile(r"^\s*and\s*$", re.I)
 _WORD_SPLIT = re.compile(r"[\s-]+")
 
 
-def _word_before(pattern: re.Pattern[str], size: int, sentence: str, end: int) -> re.Match[str] | None:
-    """``pattern.search(sentence[:end])`` for a pattern that is \\b, one word of ``size`` ASCII letters
-    that IGNORECASE pairs with nothing beyond ASCII, white space, $: the word can only end where
-    the white space before ``end`` starts, so the search starts there, not at every position."""
+def _word_before(word: tuple[re.Pattern[str], int], sentence: str, end: int) -> re.Match[str] | None:
+    """``pattern.search(sentence[:end])`` for a pattern from :func:`_word_at_end` whose word's ASCII
+    letters IGNORECASE pairs with nothing beyond ASCII: the word can only end where the white
+    space before ``end`` starts, so the search starts there, not at every position."""
+    pattern, size = word
     head = sentence[:end]
     return pattern.search(head, max(0, len(head.rstrip()) - size))
 
@@ -266,9 +272,9 @@ def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
         # Ranges: "2,000 to 3,000", "2,000-3,000", "between 2,000 and 3,000".
         if nxt is not None and raw.kind != "vague" and nxt.kind != "vague":
             gap = sentence[raw.end:nxt.start]
-            between = _word_before(_BETWEEN, 7, sentence, raw.start)
+            between = _word_before(_BETWEEN, sentence, raw.start)
             is_range = bool(_RANGE_JOIN.match(gap)) or (between and _AND_GAP.match(gap))
-            from_to = _word_before(_FROM, 4, sentence, raw.start)
+            from_to = _word_before(_FROM, sentence, raw.start)
             if is_range and not from_to:
                 low, high = raw.value or 0, nxt.value or 0
                 if nxt.scaled and not raw.scaled and low < high:

@@ -174,8 +174,10 @@ class Rules:
                     self.cues_by_start.setdefault(start, []).append(index)
             else:
                 self.cues_always.append(index)
-        self.population_cue_gate = caseless.Gate(str(w) for w in exc["population_cues"])
         self.population_cue_re = caseless.words(exc["population_cues"])
+        cue_gate = self.population_cue_re.gate
+        assert cue_gate is not None                   # words() gives every pattern its gate
+        self.population_cue_gate: caseless.Gate = cue_gate     # callers ask it about a window's sentence
         self.metric_nouns: dict[str, str] = {k.lower(): v for k, v in met["metric_nouns"].items()}
         self.populations: dict[str, str] = {k.lower(): v for k, v in met["populations"].items()}
         self.np_fillers = {str(w).lower() for w in met["np_fillers"]}
