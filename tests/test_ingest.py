@@ -201,3 +201,41 @@ def test_a_50_mb_article_is_read_and_extracted(tmp_path):
     rows = Extractor().figures(article.as_row())
     # The repeated sentence is one figure (ANNOTATION.md: repeats), plus the first line.
     assert [(r["value"], r["metric"]) for r in rows] == [(8, "killed"), (40, "injured")]
+
+
+def test_realpath_under_is_realpath(tmp_path):
+    """The shortcut gives what os.path.realpath gives: links below the root, odd parts, missing files."""
+    import os
+
+    from newsfigures.ingest import realpath_under
+
+    root = tmp_path / "root"
+    write(root, "a.txt", "x")
+    write(root, "sub/deep/b.txt", "x")
+    write(tmp_path, "elsewhere/c.txt", "x")
+    os.symlink(tmp_path / "elsewhere", root / "linked")          # a linked folder
+    os.symlink(root / "a.txt", root / "alias.txt")               # a linked file
+    os.symlink(root / "sub", root / "sub" / "deep" / "up")       # a link back up
+    os.symlink("missing-target", root / "dangling.txt")
+    os.symlink("../a.txt", root / "sub" / "rel.txt")             # relative target
+    names = ["a.txt", "sub/deep/b.txt", "linked/c.txt", "alias.txt", "sub/deep/up/deep/b.txt", "dangling.txt",
+             "sub/rel.txt", "missing.txt", "missing/x.txt", "a.txt/x", "sub/../a.txt", "./a.txt", "sub//deep/b.txt",
+             "sub/deep/", str(root / "a.txt"), "/etc", "linked", "sub/deep/up/rel.txt"]
+    real_root = os.path.realpath(root)
+    for name in names:
+        assert realpath_under(real_root, name) == os.path.realpath(os.path.join(real_root, name)), name
+    assert realpath_under("/", "tmp") == os.path.realpath("/tmp")
+
+
+def test_manifest_matches_files_through_a_linked_folder(tmp_path):
+    """Given through a symbolic link, a folder's manifest still describes its files."""
+    import os
+
+    real = tmp_path / "real"
+    write(real, "a.txt", SENTENCE)
+    write(real, "articles.csv", "file,title,published\na.txt,From the manifest,2022-03-18\n")
+    os.symlink(real, tmp_path / "link")
+    result = ingest([tmp_path / "link"])
+    assert not [p for p in result.problems if p.level == "error"], result.problems
+    article = by_file(result)["a.txt"]
+    assert article.title == "From the manifest" and str(article.published) == "2022-03-18"

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -364,7 +365,7 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
         if not name:
             problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
             continue
-        target = os.path.realpath(os.path.join(folder, name))      # what Path.resolve() gives, as a string
+        target = realpath_under(root, name)                         # what Path.resolve() gives, as a string
         if target != root and not target.startswith(inside):
             problems.append(Problem(where, f"manifest row points outside the input folder: {name}",
                                     fix="move the file into the folder or correct the path"))
@@ -593,7 +594,7 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
         except OSError as exc:
             yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
-        row = ledger.manifest_row(os.path.realpath(name)) if ledger.has_manifest else None
+        row = ledger.manifest_row(_real(name, base, base_key)) if ledger.has_manifest else None
         for article in articles:
             if isinstance(article, _LineProblem):
                 yield Problem(article.where, article.reason, fix=article.fix)
@@ -646,6 +647,36 @@ def _relative(name: str, base: Path, path: Path) -> str:
     if os.sep == "/" and name.startswith(prefix):
         return name[len(prefix):]
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+
+
+def realpath_under(root: str, name: str) -> str:
+    """``os.path.realpath(os.path.join(root, name))`` for a ``root`` that is already resolved.
+
+    realpath reads every part of the whole path from "/" down (an lstat each, in Python). Below
+    a resolved root, a plain relative name (no "", "." or ".." parts) whose parts are no symbolic
+    links resolves to the joined name: only those parts are read. Anything else is realpath's."""
+    parts = name.split("/")
+    if os.sep != "/" or not name or "" in parts or "." in parts or ".." in parts:
+        return os.path.realpath(os.path.join(root, name))
+    path = root.rstrip("/")
+    for part in parts:
+        path = f"{path}/{part}"
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            break                        # realpath takes a missing part as it is, and the rest after it
+        if stat.S_ISLNK(mode):
+            return os.path.realpath(os.path.join(root, name))
+    return f"{root.rstrip('/')}/{name}"
+
+
+def _real(name: str, base: Path, base_key: Path) -> str:
+    """``os.path.realpath(name)`` for a name ``discover`` gave with its base folder (resolved
+    as ``base_key``): read below the base only, when the name is inside it."""
+    prefix = str(base) + "/"
+    if os.sep == "/" and name.startswith(prefix):
+        return realpath_under(str(base_key), name[len(prefix):])
+    return os.path.realpath(name)
 
 
 def _quiet(progress: bool | None) -> bool | None:
