@@ -78,6 +78,35 @@ def test_rates_and_aliases(figures_of):
     assert row["attributed_to"] == "Western intelligence"
 
 
+@pytest.mark.parametrize("earlier, sentence, field, value", [
+    ("Russian forces shelled Mariupol again on Tuesday.",               # the last city named
+     "At least 300 people have been killed, officials said.", "location", "Mariupol"),
+    ("Fighting raged across Moldova on Monday.",                         # no city: the last place
+     "At least 300 people have been killed, officials said.", "location", "Moldova"),
+    ("Mariupol has been under siege for weeks.",                         # "the city"
+     "About 100,000 people remain trapped in the city, officials said.", "location", "Mariupol"),
+    ("Mariupol has been under siege for weeks.",                         # "the city", before a place named later
+     "About 100,000 people remain trapped in the city as officials in Kyiv appealed for help.", "location", "Mariupol"),
+    ("'The city is surrounded,' Vadym Boychenko told reporters.",       # "he said"
+     "'At least 2,000 civilians have been killed,' he said.", "attributed_to", "Vadym Boychenko"),
+    ("'We need help,' Vadym Boychenko said.",                            # a quote that goes on
+     "'More than 5,000 people have been killed in Mariupol.'", "attributed_to", "Vadym Boychenko"),
+    ("A Russian airstrike hit the drama theatre in Mariupol on Wednesday.",   # "the strike"
+     "At least 300 people were killed in the strike, officials said.", "event", "drama-theatre"),
+])
+def test_what_earlier_sentences_leave_behind(figures_of, earlier, sentence, field, value):
+    """ANNOTATION.md: a figure's place, speaker and event can come from the sentences before it."""
+    assert only(figures_of(f"{earlier}\n{sentence}"))[field] == value
+    assert only(figures_of(sentence))[field] != value           # the earlier sentence gave it
+
+
+def test_a_story_that_moves_city_drops_the_event(figures_of):
+    text = ("A Russian airstrike hit the drama theatre in Mariupol on Wednesday.\nIn Kharkiv, shelling continued.\n"
+            "At least 300 people were killed in the strike, officials said.")
+    row = only(figures_of(text))
+    assert (row["event"], row["location"]) == (None, "Kharkiv")
+
+
 def test_first_person_statement_has_no_source(figures_of):
     row = only(figures_of("'According to our data there are still more than 1,300 people trapped there.'"))
     assert row["attributed_to"] is None

@@ -160,13 +160,11 @@ class Extractor:
             picked.append((mention, np, metric, clause, prev_end, next_start))
         if not picked:
             return
-        # What the article says around the sentence, read only for sentences that hold figures.
+        # What the article says around the sentence, read only for sentences that hold figures;
+        # what earlier sentences leave behind, only when a figure needs it (reading back costs most).
         places = context.places(index)
         sources = context.sources(index)
-        previous_source = context.source_before(index)
-        previous_place = context.place_before(index, cities_only=False)
-        previous_city = context.place_before(index, cities_only=True)
-        previous_event = context.event_before(index)
+        place_before: Callable[[bool], str | None] = lambda cities_only: context.place_before(index, cities_only)
         starts = [m.start for m, *_ in picked]
         last: dict[str, Any] | None = None
         for i, (mention, np, metric, clause, prev_end, next_start) in enumerate(picked):
@@ -190,11 +188,11 @@ class Extractor:
                     qualifier = last["qualifier"]
             source = attribution_for(mention, sources, [s for s in starts if s != mention.start], sentence)
             if source is not None and source.pronoun:
-                source_name = previous_source
+                source_name = context.source_before(index)
             elif source is not None:
                 source_name = source.name
             else:
-                source_name = previous_source if _opens_quote(sentence) else None
+                source_name = context.source_before(index) if _opens_quote(sentence) else None
             row = {
                 "_start": mention.start,
                 "_end": mention.end,
@@ -205,12 +203,13 @@ class Extractor:
                 "qualifier": qualifier,
                 "population": population or np.population or "people",
                 "location": location_for(sentence, mention, metric, places, self.gazetteer,
-                                         self.options.default_country, clause, others, previous_place,
-                                         previous_city, (prev_end, next_start)),
+                                         self.options.default_country, clause, others, place_before,
+                                         (prev_end, next_start)),
                 "as_of": as_of_for(mention, dates, clause[0], clause[1]),
                 "attributed_to": source_name,
                 "rate": rate_for(sentence, np),
-                "event": event_for(sentence, context.event_cues(index), mention, rules, previous_event),
+                "event": event_for(sentence, context.event_cues(index), mention, rules,
+                                   lambda: context.event_before(index)),
             }
             if np.head == "whom" and last is not None:
                 row["location"] = last["location"]    # "350 people, about 50 of whom ..."
@@ -221,7 +220,7 @@ class Extractor:
 class _ArticleContext:
     """What earlier sentences of an article leave behind: the last place, speaker and event.
 
-    Worked out lazily, only for sentences that hold figures, by reading back
+    Worked out lazily, only for figures whose fields need it, by reading back
     over the sentences before them (repeated sentences are skipped, as if
     absent); each sentence is analysed at most once.
     """
@@ -238,6 +237,7 @@ class _ArticleContext:
         self._place_memo: dict[bool, dict[int, str | None]] = {False: {}, True: {}}   # by cities_only
         self._event_memo: dict[int, int | None] = {}
         self._event_cues: dict[int, list[tuple[int, str]]] = {}
+        self._events_before: dict[int, str | None] = {}
 
     def places(self, index: int) -> list:
         if index not in self._places:
@@ -311,7 +311,12 @@ class _ArticleContext:
 
     def event_before(self, index: int) -> str | None:
         """The event still in play: named within reach, kept alive by anaphora ("the attack"),
-        dropped when the story moves to another city."""
+        dropped when the story moves to another city. Once per sentence, however many figures ask."""
+        if index not in self._events_before:
+            self._events_before[index] = self._event_in_play(index)
+        return self._events_before[index]
+
+    def _event_in_play(self, index: int) -> str | None:
         rules = self.rules
         named_at = self._last_event_sentence(index)
         if named_at is None:
@@ -353,14 +358,14 @@ def event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
 
 
 def event_for(sentence: str, cues: list[tuple[int, str]], mention: Any, rules: Rules,
-              previous: str | None) -> str | None:
-    """The named event a figure belongs to, from its sentence or an anaphor near it."""
+              previous: Callable[[], str | None]) -> str | None:
+    """The named event a figure belongs to, from its sentence or an anaphor near it (then the
+    event ``previous()`` says is still in play)."""
     named = _named_event(cues, near=mention.start)
     if named:
         return named
-    if previous and any(abs(m.start() - mention.start) <= EVENT_REACH_CHARS
-                        for m in rules.event_anaphora.finditer(sentence)):
-        return previous
+    if any(abs(m.start() - mention.start) <= EVENT_REACH_CHARS for m in rules.event_anaphora.finditer(sentence)):
+        return previous()
     return None
 
 

@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
@@ -289,8 +289,8 @@ def clause_span(sentence: str, start: int, end: int, prev_end: int, next_start: 
 
 def location_for(sentence: str, mention: Mention, metric: str, places: list[PlaceMention],
                  gazetteer: Gazetteer, default_country: str | None, clause: tuple[int, int],
-                 others: list[tuple[int, int]], context: str | None,
-                 context_city: str | None = None, stretch: tuple[int, int] | None = None) -> str | None:
+                 others: list[tuple[int, int]], before: Callable[[bool], str | None] | None = None,
+                 stretch: tuple[int, int] | None = None) -> str | None:
     """The place a figure is about (ANNOTATION.md: location).
 
     In order: a place introduced by a preposition in the figure's own clause;
@@ -298,6 +298,9 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
     the last city the article named; a place in the sentence that no other
     figure's clause claims (cities before countries); the last place the
     article named (when this sentence names none); the crisis's country.
+
+    ``before(cities_only)`` gives the place the article's earlier sentences leave the reader
+    in: asked only when those last steps are reached, as reading back costs most.
     """
     if metric == "fled_abroad":
         destinations = []
@@ -352,8 +355,11 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
     if anaphor:
         # "the city": the nearest city named before it in this sentence, else the article's last.
         near = [p for p in named if p.kind != "country" and p.end <= anaphor.start()]
-        if near or context_city:
-            return near[-1].name if near else context_city
+        if near:
+            return near[-1].name
+        context_city = before(True) if before else None
+        if context_city:
+            return context_city
     free = [p for p in usable if not any(a <= p.start < b for a, b in others)]
     if free:
         return min(free, key=rank).name
@@ -362,8 +368,10 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
         return earlier[-1].name                  # "... at Azovstal, although about 100 were evacuated"
     if metric in COUNTRY_LEVEL:
         return default_country
-    if not usable and (context_city or context):
-        return context_city or context
+    if not usable and before:
+        found = before(True) or before(False)      # the article's last city, else its last place
+        if found:
+            return found
     return default_country
 
 
