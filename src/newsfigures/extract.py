@@ -141,7 +141,6 @@ class Extractor:
                 continue
             candidates.append((mention, np))
         bounds = [m for m, _ in candidates if not _appositive(sentence, m)]
-        dates = find_dates(sentence, published)
         clauses: list[tuple[int, int]] = []
         picked: list[Any] = []
         for mention, np in candidates:
@@ -160,23 +159,25 @@ class Extractor:
             picked.append((mention, np, metric, clause, prev_end, next_start))
         if not picked:
             return
+        dates = find_dates(sentence, published)
         # What the article says around the sentence, read only for sentences that hold figures;
         # what earlier sentences leave behind, only when a figure needs it (reading back costs most).
         places = context.places(index)
         sources = context.sources(index)
         place_before: Callable[[bool], str | None] = lambda cities_only: context.place_before(index, cities_only)
         starts = [m.start for m, *_ in picked]
+        segments = [hard_segment(sentence, start) for start in starts]
         last: dict[str, Any] | None = None
         for i, (mention, np, metric, clause, prev_end, next_start) in enumerate(picked):
             # A figure coordinated with this one ("902 killed and 1,459 wounded in
             # Ukraine") shares its place; any other figure's clause keeps its own.
-            own_segment = hard_segment(sentence, mention.start)
+            own_segment = segments[i]
             others = []
             for j, c in enumerate(clauses):
                 if j == i or _coordinated(sentence, picked[min(i, j)][0], picked[max(i, j)][0]):
                     continue
                 others.append(c)
-                segment = hard_segment(sentence, picked[j][0].start)
+                segment = segments[j]
                 if segment != own_segment:
                     others.append(segment)      # "…, but … in Mariupol where … 1,200": that figure's place
             population = np.population if np.head not in rules.metric_nouns or np.head in ("victims", "refugees", "evacuees") else None
