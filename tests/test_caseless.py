@@ -379,6 +379,21 @@ def test_words_around_a_position_are_what_the_scan_finds(text: str, data: st.Dat
         assert fields.words_before(text, pos, limit) == _words_before(text, pos, limit), (text, pos)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["killed", "U.S.", "3,000", "ab-cd", "’s", "-", ".", " ", "x", "é", "("]),
+                     max_size=20).map("".join), data=st.data())
+def test_tokens_made_as_asked_are_the_scans_first_tokens(text: str, data: st.DataObject) -> None:
+    """noun_phrase's tokens, made one by one as it asks (in any order), are the scan's first ones."""
+    pos = data.draw(st.integers(0, len(text)))
+    limit = data.draw(st.integers(1, 16))
+    want = _words_after(text, pos, limit)
+    ahead = fields._Ahead(text, pos, limit)
+    for k in data.draw(st.lists(st.integers(0, 18), max_size=6)) + [limit - 1]:
+        assert ahead.has(k) == (k < len(want)), (text, pos, k)
+        assert ahead.words == want[:len(ahead.words)]
+    assert ahead.words == want
+
+
 def test_words_around_every_number_of_the_sample_articles() -> None:
     long = "a" * 150 + " 40 people killed " + "b" * 150
     for pos in range(len(long) + 1):                  # the 200-character window starts inside a word

@@ -83,15 +83,38 @@ def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
     return tokens[max(first, stop - limit):stop]
 
 
+class _Ahead:
+    """The first ``limit`` tokens of ``_WORD.finditer(sentence, pos)``, made only as far as they are
+    asked for: a noun phrase usually ends within a word or two of its number."""
+
+    __slots__ = ("found", "words", "limit")
+
+    def __init__(self, sentence: str, pos: int, limit: int) -> None:
+        self.found = _WORD.finditer(sentence, pos)
+        self.words: list[Token] = []
+        self.limit = limit
+
+    def has(self, k: int) -> bool:
+        """Is there a k-th token (made now if need be)?"""
+        words = self.words
+        while len(words) <= k < self.limit:
+            match = next(self.found, None)
+            if match is None:
+                break
+            words.append((match.group(0), match.start(), match.end()))
+        return k < len(words)
+
+
 def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
     """The words after a number, up to its head noun: '26 … checkpoints', '400 people'."""
     pos = mention.end
     steps = 0
     end = pos
-    words = words_after(sentence, pos, limit=14)
+    ahead = _Ahead(sentence, pos, 14)
+    words = ahead.words
     k = 0
     depth = 0
-    while k < len(words):
+    while ahead.has(k):
         token, _, w_end = words[k]
         low = token.lower().strip(".")
         k += 1
@@ -107,11 +130,11 @@ def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
         if low in rules.populations and not (low in rules.metric_nouns and low not in ("victims", "victim") and steps > 0 and low not in ("refugees", "evacuees", "survivors", "prisoners")):
             head, population, end = low, rules.populations[low], w_end
             # "troops and civilians": a mixed group.
-            if k + 1 < len(words) and words[k][0].lower() in ("and", "or", "&"):
+            if ahead.has(k + 1) and words[k][0].lower() in ("and", "or", "&"):
                 j = k + 1
-                if j < len(words) and words[j][0].lower() in ("their", "his", "her", "other"):
+                if ahead.has(j) and words[j][0].lower() in ("their", "his", "her", "other"):
                     j += 1
-                other = words[j][0].lower() if j < len(words) else ""
+                other = words[j][0].lower() if ahead.has(j) else ""
                 if other in rules.populations and rules.populations[other] != population:
                     population = _group(population, rules.populations[other], rules)
                     end = words[j][2]
