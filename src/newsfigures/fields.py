@@ -8,7 +8,6 @@ They read only the rules' vocabularies, so their behaviour is tuned in YAML.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
@@ -42,45 +41,26 @@ class NounPhrase:
 
 
 Token = tuple[str, int, int]
-_tokenised: tuple[str, list[Token], list[int], list[int]] = ("", [], [], [])
-
-
-def _tokens(sentence: str) -> tuple[list[Token], list[int], list[int]]:
-    """Every _WORD token of a sentence with its starts and ends, remembered for the last sentence:
-    its figures ask for the words around each number in turn."""
-    global _tokenised
-    last = _tokenised
-    if last[0] is sentence:
-        return last[1], last[2], last[3]
-    tokens = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence)]
-    starts, ends = [t[1] for t in tokens], [t[2] for t in tokens]
-    _tokenised = (sentence, tokens, starts, ends)          # one tuple: another thread sees all or none of it
-    return tokens, starts, ends
 
 
 def words_after(sentence: str, pos: int, limit: int = 8) -> list[Token]:
-    """The first ``limit`` tokens of ``_WORD.finditer(sentence, pos)``. They are the sentence's own
-    tokens from ``pos`` on unless a token runs across ``pos`` (a match depends only on the text
-    from where it starts: _WORD has no look-behind); then the scan is run from there."""
-    tokens, starts, ends = _tokens(sentence)
-    k = bisect_left(starts, pos)
-    if k and ends[k - 1] > pos:
-        return [(m.group(0), *m.span()) for m in islice(_WORD.finditer(sentence, pos), limit)]
-    return tokens[k:k + limit]
+    """The first ``limit`` tokens of ``_WORD.finditer(sentence, pos)``."""
+    return [(m.group(0), m.start(), m.end()) for m in islice(_WORD.finditer(sentence, pos), limit)]
 
 
 def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
-    """The last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``: the sentence's own
-    tokens between the two unless a token runs across either end (cut short there, the scan
-    would read it differently)."""
-    tokens, starts, ends = _tokens(sentence)
+    """The last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``, read from a
+    space a few words back. No token holds a space, so a scan that started further back has
+    ended a token before it and starts the next one where a scan from the space does: both
+    give the same tokens after it. With too few there, the whole window is read."""
     low = max(0, pos - 200)
-    first = bisect_left(starts, low)
-    stop = bisect_right(ends, pos)
-    if (first and ends[first - 1] > low) or (stop < len(tokens) and starts[stop] < pos):
-        matches = list(_WORD.finditer(sentence, low, pos))
-        return [(m.group(0), *m.span()) for m in matches[-limit:]]
-    return tokens[max(first, stop - limit):stop]
+    space = sentence.rfind(" ", low, max(low, pos - 8 * limit))
+    if space >= 0:
+        found = list(_WORD.finditer(sentence, space, pos))
+        if len(found) >= limit:
+            return [(m.group(0), m.start(), m.end()) for m in found[-limit:]]
+    found = list(_WORD.finditer(sentence, low, pos))
+    return [(m.group(0), m.start(), m.end()) for m in found[-limit:]]
 
 
 class _Ahead:
