@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .rules import Rules, may_hold_number_words
+from .rules import Rules
 
 DIGITS = re.compile(
     r"([0-9\u0100-\U0010ffff](?<=\d)"           # a digit (0-9 first: a bitmap test for sre)
@@ -123,8 +123,8 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
     """Every written number, vague quantities first so they are not split."""
     found: list[_Raw] = []                  # a later number never overlaps one found before it
 
-    number_words = may_hold_number_words(rules, sentence)
-    for match in (rules.vague_re.finditer(sentence) if number_words else ()):
+    # Each word scan is skipped where the article index shows none of its words (its gate).
+    for match in rules.vague_re.finditer(sentence):
         words = " ".join(match.group(0).lower().split())
         low, high = rules.vague[words]
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
@@ -150,7 +150,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
                 end, scaled = suffix.end(), True
         found.append(_Raw(match.start(), end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
 
-    for match in (rules.word_number_re.finditer(sentence) if number_words else ()):
+    for match in rules.word_number_re.finditer(sentence):
         if _overlaps(found, match.start(), match.end()):
             continue
         text = match.group(0)

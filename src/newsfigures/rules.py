@@ -211,9 +211,6 @@ class Rules:
         numberish = "(?:" + _alternation(number_words) + ")"
         self._numberish_at_start = re.compile(r"\b" + numberish)
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
-        # Every match of word_number_re and vague_re holds one of these words right after a \b
-        # when they all start with a word character; then a text without them needs neither scan.
-        self._number_words_sure = all(re.match(r"\w", w) for w in number_words)
         self.number_gate = caseless.Gate(number_words)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
@@ -257,17 +254,6 @@ def numberish(rules: "Rules", text: str) -> bool:
 def _number_words_in(rules: "Rules", low: str) -> bool:
     """Does lower-cased text hold a number word or the last word of a vague quantity, after a \\b?"""
     return bool(rules._numberish_at_start.match(low) or rules._numberish_after.search(low))
-
-
-def may_hold_number_words(rules: "Rules", text: str) -> bool:
-    """False only when ``text`` holds no number word and no vague quantity, so their scans can be
-    skipped; True when that is not sure (text beyond ASCII, rules with words starting otherwise)."""
-    low = caseless.lowered(text)
-    if low is None or not rules._number_words_sure:
-        return True
-    if rules.number_gate.absent(text):
-        return False
-    return _number_words_in(rules, low)
 
 
 def load_rules(extra_dir: str | Path | None = None) -> Rules:
