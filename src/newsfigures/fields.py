@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from . import caseless
@@ -20,6 +19,9 @@ from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
+# Up to 16 tokens in one match: every character but white space starts a _WORD match, so
+# finditer skips only white space between them; the greedy repeat never gives one back.
+_WORDS_16 = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
 _HARD_WORDS = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
 _PRONOUN_CLAUSE = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
 # The gate's own expression for the pronoun clause: \s is ASCII white space or "?" in the index.
@@ -41,11 +43,6 @@ class NounPhrase:
 
 
 Token = tuple[str, int, int]
-
-
-def words_after(sentence: str, pos: int, limit: int = 8) -> list[Token]:
-    """The first ``limit`` tokens of ``_WORD.finditer(sentence, pos)``."""
-    return [(m.group(0), m.start(), m.end()) for m in islice(_WORD.finditer(sentence, pos), limit)]
 
 
 def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
@@ -213,8 +210,8 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
         return adjacent
     # The predicate after the phrase: "… people have been killed".
     stop = _span_end(sentence, np.end, next_start)
-    window = words_after(sentence, np.end, limit=16)
-    limit = min([stop] + [w[2] for w in window[-1:]]) if window else stop
+    window = _WORDS_16.match(sentence, np.end)          # to the end of the 16th token after the phrase
+    limit = min(stop, window.end()) if window else stop
     first = _first_cue(sentence[np.end:limit], rules)
     if first:
         return first[0]
