@@ -337,6 +337,61 @@ def test_a_word_before_a_number_is_what_the_search_finds(pieces: list[str]) -> N
         assert (got.span() if got else None) == (want.span() if want else None), (pattern.pattern, head)
 
 
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["at least", "AT LEAST", "more than", "about", "nearly", "up to", "some", "including",
+                                        "among them", "of whom", "Of Which", "least", "x", "a", " ", "  ", "\n", "\t",
+                                        "\u00a0", "\u2009", "(", "'", "‘", "-", "é", "\u212a", "\u017f", "\u0130"]),
+                       max_size=10))
+def test_a_phrase_at_the_end_is_what_the_search_finds(pieces: list[str]) -> None:
+    """search_at_end against the every-position search: the qualifier before a number, an appositive."""
+    from newsfigures.extract import _APPOSITIVE_END, _APPOSITIVE_LONGEST
+
+    text = "".join(pieces)
+    for pattern, longest in ((RULES.qualifier_before_re, RULES.qualifier_longest), (_APPOSITIVE_END, _APPOSITIVE_LONGEST)):
+        for head in (text, text[-24:], text[-20:]):
+            want, got = pattern.search(head), numbers.search_at_end(pattern, head, longest)
+            assert (got.span(1) if got and got.groups() else got and got.span()) == \
+                (want.span(1) if want and want.groups() else want and want.span()), (pattern.pattern, head)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["the", "The", "city", "CITY", "port", "capital", "plant", "besieged", "a day",
+                                        "per week", "daily", "DAILY", "month", "war", "invasion", "conflict", "x", " ",
+                                        "-", "\n", "\u00a0", "é", "\u212a", "\u017f", "\u0130", "\u0131"]), max_size=10),
+       data=st.data())
+def test_word_checks_let_through_every_match(pieces: list[str], data: st.DataObject) -> None:
+    """A span _may_hold rules out holds no match of the rate or place-anaphora patterns."""
+    text = "".join(pieces)
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    if fields._ANAPHORA.search(text, start, end):
+        assert fields._may_hold(text, (start, end), fields._ANAPHORA_NOUNS), (text, start, end)
+    if fields._RATE.match(text[start:start + 60]):
+        assert fields._may_hold(text, (start, start + 60), fields._RATE_WORDS), (text, start)
+    gazetteer = places.Gazetteer(RULES)
+    window = text.lower()
+    assert fields._frames_war(text, (0, len(text)), gazetteer) == bool(gazetteer.war_words_re.search(window))
+
+
+def test_every_phrase_at_the_end_and_every_checked_word_at_a_span_end() -> None:
+    from newsfigures.extract import _APPOSITIVE_END, _APPOSITIVE_LONGEST, _APPOSITIVE_WORDS
+
+    for pattern, longest, phrases in ((RULES.qualifier_before_re, RULES.qualifier_longest, list(RULES.qualifiers)),
+                                      (_APPOSITIVE_END, _APPOSITIVE_LONGEST, _APPOSITIVE_WORDS)):
+        for phrase in phrases:
+            for head in (f"x {phrase} ", f"({phrase.upper()}\u00a0\n", f"{phrase}  ", f"x{phrase} "):
+                want, got = pattern.search(head), numbers.search_at_end(pattern, head, longest)
+                assert (got and got.span()) == (want and want.span()), (phrase, head)
+            assert pattern.search(f"x {phrase} "), phrase
+    for noun in fields._ANAPHORA_NOUNS:
+        text = f"in the besieged {noun.title()}, they said"
+        end = text.index(",")
+        assert fields._ANAPHORA.search(text, 0, end) and fields._may_hold(text, (0, end), fields._ANAPHORA_NOUNS)
+    for word in fields._RATE_WORDS:
+        text = f"400 a {word}" if word != "daily" else "400 daily"
+        assert fields._RATE.match(text[3:]) and fields._may_hold(text, (3, 63), fields._RATE_WORDS), word
+
+
 def _words_after(sentence: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     from itertools import islice
 

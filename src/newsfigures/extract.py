@@ -19,7 +19,7 @@ from .caseless import ArticleIndex
 from .fields import (GATES, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
-from .numbers import find_numbers
+from .numbers import find_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
@@ -382,12 +382,14 @@ def _opens_quote(sentence: str) -> bool:
     return sentence[:1] in ("'", "‘", '"', "“")
 
 
-_APPOSITIVE_END = re.compile(r"\b(?:including|among them|of whom|of which)\s+$", re.I)
+_APPOSITIVE_WORDS = ["including", "among them", "of whom", "of which"]
+_APPOSITIVE_END = re.compile(r"\b(?:" + "|".join(_APPOSITIVE_WORDS) + r")\s+$", re.I)
+_APPOSITIVE_LONGEST = max(map(len, _APPOSITIVE_WORDS))
 
 
 def _appositive(sentence: str, mention: Any) -> bool:
     """'…, including some 60,000 children,': a part of the number before it."""
-    return bool(_APPOSITIVE_END.search(sentence[max(0, mention.start - 20):mention.start]))
+    return bool(search_at_end(_APPOSITIVE_END, sentence[max(0, mention.start - 20):mention.start], _APPOSITIVE_LONGEST))
 
 
 def _as_date(value: Any) -> date | None:

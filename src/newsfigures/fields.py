@@ -240,7 +240,12 @@ def is_population_figure(sentence: str, mention: Mention, np: NounPhrase, rules:
 _RATE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)
 
 
+_RATE_WORDS = ("day", "daily", "week", "month")            # every _RATE match holds one
+
+
 def rate_for(sentence: str, np: NounPhrase) -> str | None:
+    if not _may_hold(sentence, (np.end, np.end + 60), _RATE_WORDS):
+        return None
     match = _RATE.match(sentence[np.end:np.end + 60])
     if not match:
         return None
@@ -349,7 +354,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
         antecedent = [p for p in usable if p.start < clause[0]]
         if antecedent:
             return antecedent[-1].name           # "... the Azovstal plant, where thousands ..."
-    anaphor = _ANAPHORA.search(sentence, stretch[0], stretch[1])
+    anaphor = _ANAPHORA.search(sentence, stretch[0], stretch[1]) if _may_hold(sentence, stretch, _ANAPHORA_NOUNS) else None
     if anaphor and anaphor.group(1).lower() == "capital" and gazetteer.capital(default_country):
         return gazetteer.capital(default_country)
     if anaphor:
@@ -377,14 +382,26 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
 
 def _frames_war(sentence: str, clause: tuple[int, int], gazetteer: Gazetteer) -> bool:
     window = sentence[max(0, clause[0] - 30):clause[1]].lower()
-    return bool(gazetteer.war_words_re.search(window))
+    # Every match is one of the words, literally: most windows hold none.
+    return any(word in window for word in gazetteer.war_words) and bool(gazetteer.war_words_re.search(window))
 
 
 # Metrics usually counted for a whole country when no place is named.
 COUNTRY_LEVEL = {"displaced", "fled_abroad"}
 
 # "the besieged city", "the port city", "the plant": the place last named.
-_ANAPHORA = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(city|town|port|plant|steelworks|village|capital)\b", re.I)
+_ANAPHORA_NOUNS = ("city", "town", "port", "plant", "steelworks", "village", "capital")
+_ANAPHORA = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b", re.I)
+
+
+def _may_hold(sentence: str, span: tuple[int, int], words: tuple[str, ...]) -> bool:
+    """False only when ``sentence[span]`` holds none of ``words`` under IGNORECASE (a text whose
+    lower-casing is not exact is always True; see :func:`caseless.exact_lower`)."""
+    low = caseless.lowered(sentence)
+    if low is None:
+        return True
+    part = low[span[0]:span[1]]
+    return any(word in part for word in words)
 
 _ACTOR_VERB = re.compile(
     r"^\s+(?:is|was|has|had|have|says|said|will|would|could|can|may|might|did|does|claims|denies|shells|"

@@ -253,12 +253,18 @@ _WORD_SPLIT = re.compile(r"[\s-]+")
 
 
 def _word_before(word: tuple[re.Pattern[str], int], sentence: str, end: int) -> re.Match[str] | None:
-    """``pattern.search(sentence[:end])`` for a pattern from :func:`_word_at_end` whose word's ASCII
-    letters IGNORECASE pairs with nothing beyond ASCII: the word can only end where the white
-    space before ``end`` starts, so the search starts there, not at every position."""
+    """``pattern.search(sentence[:end])`` for a pattern from :func:`_word_at_end`."""
     pattern, size = word
-    head = sentence[:end]
-    return pattern.search(head, max(0, len(head.rstrip()) - size))
+    return search_at_end(pattern, sentence[:end], size)
+
+
+def search_at_end(pattern: re.Pattern[str], text: str, longest: int) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern whose every match is some X of at most ``longest``
+    characters, then ``\\s+$``. What follows X is all white space, so X ends at or after the
+    start of the text's trailing white space (``\\s`` is ``str.isspace``, which ``rstrip``
+    strips) and starts at most ``longest`` before it: the search starts there, not at every
+    position (look-behinds and ``\\b`` still see the characters before it)."""
+    return pattern.search(text, max(0, len(text.rstrip()) - longest))
 
 
 def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
@@ -301,7 +307,7 @@ def _unscaled(sentence: str, raw: _Raw) -> float:
 def _single(sentence: str, raw: _Raw, rules: Rules) -> Mention:
     start = raw.start
     qualifier = "vague" if raw.kind == "vague" else "exact"
-    match = rules.qualifier_before_re.search(sentence[max(0, raw.start - 24):raw.start])
+    match = search_at_end(rules.qualifier_before_re, sentence[max(0, raw.start - 24):raw.start], rules.qualifier_longest)
     if match:
         start = raw.start - (len(sentence[max(0, raw.start - 24):raw.start]) - match.start(1))
         if raw.kind != "vague":

@@ -220,6 +220,7 @@ class Rules:
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
+        self.qualifier_longest = max(map(len, self.qualifiers), default=0)     # see numbers.search_at_end
         # What one pass over an article can rule out per sentence (see caseless.ArticleIndex).
         self.gates: list[caseless.Gate] = [
             self.number_gate, self.population_before_gate, self.age_gate, self.population_cue_gate] + [

@@ -78,8 +78,8 @@ def _ends(text: str) -> Iterator[re.Match[str]]:
     marks = sorted(pos for char in ".!?" for pos in _positions(text, char))
     done = 0
     for pos in marks:
-        if pos < done:
-            continue                                # inside the last match ("...")
+        if pos < done or text[pos + 1:pos + 2] in ("\n", ""):
+            continue                                # inside the last match ("..."), or at a line's end
         match = _END.match(text, pos)
         if match:
             yield match
