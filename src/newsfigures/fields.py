@@ -602,18 +602,33 @@ _LAST_WORD = re.compile(r"([\w’']+)\W*$")
 
 
 def last_word(head: str) -> str | None:
-    """What ``_LAST_WORD.search(head)`` captures: the word ``head`` ends with.
+    """What ``_LAST_WORD.search(head)`` captures: the word ``head`` ends with, read backwards.
 
-    That search tries every start position, so it is first run on the tail alone. Its
-    answer there is the whole one when it starts inside the tail and holds a word
-    character (the word ends at the last word character, however long ``head`` is)."""
-    lo = max(0, len(head) - 48)
-    if lo:
-        match = _LAST_WORD.search(head, lo)
-        if match and match.start() > lo and match.group(1).strip("’'"):
-            return match.group(1)
-    match = _LAST_WORD.search(head)
-    return match.group(1) if match else None
+    That search tries every start position and backtracks through each word. Its answer is the
+    run of word characters and apostrophes (``\\w`` is ``str.isalnum`` or "_") that holds the
+    last word character, since only non-word characters may follow; with no word character at
+    all, the first run of apostrophes."""
+    end = len(head)
+    while end and not _is_word(head[end - 1]):
+        end -= 1
+    if end == 0:
+        first = min((i for i in (head.find("’"), head.find("'")) if i >= 0), default=-1)
+        if first < 0:
+            return None
+        end = first
+    else:
+        end -= 1
+    start, stop = end, end + 1
+    while start and (_is_word(head[start - 1]) or head[start - 1] in "’'"):
+        start -= 1
+    while stop < len(head) and (_is_word(head[stop]) or head[stop] in "’'"):
+        stop += 1
+    return head[start:stop]
+
+
+def _is_word(char: str) -> bool:
+    """Is ``char`` matched by ``\\w`` (str patterns: alphanumeric or "_")?"""
+    return char.isalnum() or char == "_"
 
 
 def find_sources(sentence: str, rules: Rules) -> list[Source]:
