@@ -188,6 +188,15 @@ def test_version_and_benchmark_say_the_index_runs() -> None:
     assert machine()["article_index"] == native.index_status()
 
 
+def test_an_article_with_a_text_that_does_not_lower_exactly_still_indexes_the_others() -> None:
+    index = ArticleIndex([RULES.speech_re.gate])
+    texts = ["Officials said 40 were killed.", "İstanbul talks", "The convoy reached the port.", "Officials said 40 were killed."]
+    present = index.presence(texts)
+    assert set(present) == {texts[0], texts[2]}                        # "İ" lowers to two characters
+    assert present[texts[0]] & RULES.speech_re.gate.bit and not present[texts[2]] & RULES.speech_re.gate.bit
+    assert index.presence(texts[:1] + texts[2:]) == present
+
+
 def test_without_hyperscan_nothing_is_indexed() -> None:
     index = ArticleIndex([RULES.number_gate], enabled=False)
     assert not index.active and index.presence(["Nothing here."]) == {}
