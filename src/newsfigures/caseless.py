@@ -142,7 +142,8 @@ class Caseless:
     - ``gated``: it consumes the one character before the match instead of looking
       behind at it ("\\W(?:said|says)" for "\\b(?:said|says)"), so sre jumps from one
       non-word character to the next; a match then starts one character after the
-      twin's, and a match right at ``pos``, which the twin cannot see, is tried first.
+      twin's, read from the character before ``pos``; a match at the text's very start,
+      which the twin cannot see, is tried first.
     Each found match is re-read by ``slow`` at its start, so callers get ``slow``'s
     own match objects.
     """
@@ -177,13 +178,17 @@ class Caseless:
 
     def _gated(self, text: str, low: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
         match, search = self.slow.match, self.fast.search
+        if pos == 0:
+            first = match(text, 0, endpos)        # the twin reads the character before a match: none here
+            if first is not None:
+                yield first
+                pos = first.end()
         while True:
-            m = match(text, pos, endpos)
-            if m is None:
-                found = search(low, pos, endpos)
-                if found is None:
-                    return
-                m = match(text, found.start() + 1, endpos)
+            # From the character before ``pos``: a twin match there is a match right at ``pos``.
+            found = search(low, pos - 1 if pos else 0, endpos)
+            if found is None:
+                return
+            m = match(text, found.start() + 1, endpos)
             yield m  # type: ignore[misc]
             pos = m.end()  # type: ignore[union-attr]
 
