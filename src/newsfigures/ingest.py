@@ -500,13 +500,13 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[str, Path]]:
 def _walk(folder: str) -> Iterator[str]:
     """Article files under ``folder``, sorted; hidden files are skipped, symlinked folders not entered."""
     with os.scandir(folder) as entries:
-        names = sorted((entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries)
-    for name, is_dir in names:
+        # is_file() as os.path.isfile answers it, but from the directory listing for plain files.
+        names = sorted((entry.name, entry.is_dir(follow_symlinks=False), entry.is_file()) for entry in entries)
+    for name, is_dir, is_file in names:
         full = os.path.join(folder, name)
         if is_dir:
             yield from _walk(full)
-        elif (not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES
-              and os.path.isfile(full)):
+        elif not name.startswith(".") and os.path.splitext(name)[1].lower() in SUFFIXES and is_file:
             yield full
 
 
