@@ -170,6 +170,21 @@ def test_the_pronoun_clause_after_every_kind_of_space() -> None:
     _check("hard boundary", texts)
 
 
+def test_the_month_gate_at_the_end_of_the_text_and_before_a_digit() -> None:
+    """A month counts only with no letter after it; at the very end of the index's text, or
+    before a digit ("24 Mar7"), it still counts."""
+    matched = 0
+    for word in fields._MONTH_WORDS:
+        for text in (f"On 24 {word}", f"on 24 {word}7", f"24 {word.upper()}.", f"{word.title()} 24", f"24 of {word}",
+                     f"{word}\u00a024", f"Mariupol {word}\u017f"):
+            matched += bool(fields._DATE_RE.slow.search(text))
+            _check("dates", [text])                  # alone: the text ends the index's input
+            _check("dates", [text, "Nothing else."])
+    assert matched > 3 * len(fields._MONTH_WORDS)
+    index = ArticleIndex([fields.DATE_GATE])
+    assert not index.presence(["The mayor of Mariupol"])["The mayor of Mariupol"] & fields.DATE_GATE.bit
+
+
 def test_a_gate_with_a_word_beyond_ascii_is_never_closed() -> None:
     gate = Gate(["said", "déclaré"])
     assert gate.expressions == []

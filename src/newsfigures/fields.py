@@ -447,8 +447,9 @@ _MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", 
 _RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
                    "last night"]
 _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
-# Every date holds one of these words (see caseless.Gate).
-DATE_GATE = caseless.Gate(_MONTH_WORDS + WEEKDAYS + _RELATIVE_WORDS)
+# Every date holds one of these words (see caseless.Gate); a month, only with no letter right after
+# it (as \.?\s+ and (?![a-z]) require: "mar" in "Mariupol" is not one).
+DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS, extra=[f"{month}(?:[^a-z]|$)" for month in _MONTH_WORDS])
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
