@@ -52,11 +52,9 @@ def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
     give the same tokens after it. With too few there, the whole window is read."""
     low = max(0, pos - 200)
     space = sentence.rfind(" ", low, max(low, pos - 8 * limit))
-    if space >= 0:
-        found = list(_WORD.finditer(sentence, space, pos))
-        if len(found) >= limit:
-            return [(m.group(0), m.start(), m.end()) for m in found[-limit:]]
-    found = list(_WORD.finditer(sentence, low, pos))
+    found = list(_WORD.finditer(sentence, space, pos)) if space >= 0 else []
+    if len(found) < limit:
+        found = list(_WORD.finditer(sentence, low, pos))
     return [(m.group(0), m.start(), m.end()) for m in found[-limit:]]
 
 

@@ -579,7 +579,8 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
             yield Problem(os.fsencode(name).decode("utf-8", "backslashreplace"), "the file name is not valid UTF-8",
                           fix="rename the file")
             continue
-        rel = _relative(name, base, path)
+        inside = _inside(name, base)
+        rel = _relative(path, base, inside)
         if not os.path.exists(name):
             yield Problem(str(path), "no such file", fix="check the path")
             continue
@@ -594,7 +595,7 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
         except OSError as exc:
             yield Problem(rel, f"cannot be read ({exc.strerror})", fix="check its permissions")
             continue
-        row = ledger.manifest_row(_real(name, base, base_key)) if ledger.has_manifest else None
+        row = ledger.manifest_row(_real(name, base_key, inside)) if ledger.has_manifest else None
         for article in articles:
             if isinstance(article, _LineProblem):
                 yield Problem(article.where, article.reason, fix=article.fix)
@@ -640,12 +641,18 @@ def _apply_manifest(article: Article, row: ManifestRow, problems: list[Problem])
         article.published_source = fields["published_source"]
 
 
-def _relative(name: str, base: Path, path: Path) -> str:
-    """``name`` relative to its base folder, in POSIX form (the file name alone when it is not
-    inside); a string prefix for the names ``discover`` makes, pathlib for anything else."""
+def _inside(name: str, base: Path) -> str | None:
+    """The part of ``name`` below its base folder, found by string prefix for the names
+    ``discover`` makes (on POSIX); None for anything else."""
     prefix = str(base) + "/"
-    if os.sep == "/" and name.startswith(prefix):
-        return name[len(prefix):]
+    return name[len(prefix):] if os.sep == "/" and name.startswith(prefix) else None
+
+
+def _relative(path: Path, base: Path, inside: str | None) -> str:
+    """A file's name relative to its base folder, in POSIX form (the file name alone when it is
+    not inside): ``inside`` when :func:`_inside` found it, pathlib for anything else."""
+    if inside is not None:
+        return inside
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
 
 
@@ -658,7 +665,8 @@ def realpath_under(root: str, name: str) -> str:
     parts = name.split("/")
     if os.sep != "/" or not name or "" in parts or "." in parts or ".." in parts:
         return os.path.realpath(os.path.join(root, name))
-    path = root.rstrip("/")
+    top = root.rstrip("/")
+    path = top
     for part in parts:
         path = f"{path}/{part}"
         try:
@@ -667,16 +675,13 @@ def realpath_under(root: str, name: str) -> str:
             break                        # realpath takes a missing part as it is, and the rest after it
         if stat.S_ISLNK(mode):
             return os.path.realpath(os.path.join(root, name))
-    return f"{root.rstrip('/')}/{name}"
+    return f"{top}/{name}"
 
 
-def _real(name: str, base: Path, base_key: Path) -> str:
+def _real(name: str, base_key: Path, inside: str | None) -> str:
     """``os.path.realpath(name)`` for a name ``discover`` gave with its base folder (resolved
-    as ``base_key``): read below the base only, when the name is inside it."""
-    prefix = str(base) + "/"
-    if os.sep == "/" and name.startswith(prefix):
-        return realpath_under(str(base_key), name[len(prefix):])
-    return os.path.realpath(name)
+    as ``base_key``): read below the base only, when the name is ``inside`` it."""
+    return realpath_under(str(base_key), inside) if inside is not None else os.path.realpath(name)
 
 
 def _quiet(progress: bool | None) -> bool | None:
