@@ -233,6 +233,47 @@ def test_the_index_of_one_thread_is_not_another_threads() -> None:
     assert seen == [False]
 
 
+def test_threads_that_take_turns_each_read_their_own_index() -> None:
+    """Each thread sees the index it began, however the threads' begins, asks and ends interleave
+    (asking right after its own step, and after the other thread's)."""
+    import threading
+
+    index = Extractor().index
+    gate = RULES.speech_re.gate
+    # Each thread indexes its own quiet sentence: the gate is shut for that sentence, in that thread.
+    text = {"a": "The convoy reached the port at dawn.", "b": "The bridge was closed at noon."}
+    turns = ["a begin", "a ask", "b begin", "a ask", "b ask", "b end", "b ask", "a ask", "a end", "a ask",
+             "b begin", "b ask", "a begin", "b ask", "a ask", "a end", "b end"]
+    seen: list[tuple[str, bool, bool]] = []
+    turn = threading.Condition()
+    at = [0]
+
+    def run(name: str) -> None:
+        previous = None
+        for step, what in enumerate(turns):
+            if not what.startswith(name):
+                continue
+            with turn:
+                turn.wait_for(lambda: at[0] == step)
+                if what.endswith("begin"):
+                    previous = index.begin([text[name]])
+                elif what.endswith("end"):
+                    index.end(previous)
+                else:
+                    seen.append((name, gate.absent(text["a"]), gate.absent(text["b"])))
+                at[0] += 1
+                turn.notify_all()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    a, b, none = (True, False), (False, True), (False, False)
+    assert seen == [("a", *a), ("a", *a), ("b", *b), ("b", *none), ("a", *a), ("a", *none), ("b", *b), ("b", *b),
+                    ("a", *a)]
+
+
 def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
     generate(120, tmp_path, RAW, seed=5)
     texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt")) + sorted(tmp_path.glob("*.txt"))]

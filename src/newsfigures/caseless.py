@@ -20,6 +20,7 @@ import importlib
 import re
 import sys
 import threading
+from _thread import get_ident
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
@@ -209,8 +210,38 @@ class Caseless:
 # Gates: which sentences a pattern can match at all, found for a whole article in one pass
 
 
-_local = threading.local()       # this thread's article index: (presence by sentence text, gates covered)
+class _Indexed:
+    """One article's index: the bits of the gates each sentence passes, by sentence text, and
+    the bits of every gate the index covers."""
+
+    __slots__ = ("present", "covered")
+
+    def __init__(self, present: dict[str, int], covered: int) -> None:
+        self.present = present
+        self.covered = covered
+
+
+_local = threading.local()       # this thread's article index (an _Indexed), as ``index``
+# The last index a thread set, with that thread's id. Every change to a thread's index writes
+# this pair too, so while its id is the current thread's, its index is that thread's own: the
+# gates, asked a hundred times an article, read it without a thread-local lookup.
+_last_set: tuple[int, "_Indexed | None"] = (0, None)
 _next_bit = [0]
+
+
+def _current() -> "_Indexed | None":
+    """This thread's article index, if one is begun."""
+    last = _last_set
+    if last[0] == get_ident():
+        return last[1]
+    index: _Indexed | None = getattr(_local, "index", None)
+    return index
+
+
+def _set_current(index: "_Indexed | None") -> None:
+    global _last_set
+    _local.index = index
+    _last_set = (get_ident(), index)
 
 
 def _expression(word: str) -> str:
@@ -244,13 +275,10 @@ class Gate:
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
         in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
-        index = getattr(_local, "index", None)
-        if index is None:
+        index = _current()
+        if index is None or not index.covered & self.bit:
             return False
-        present, covered = index
-        if not covered & self.bit:
-            return False
-        found = present.get(text)
+        found = index.present.get(text)
         return found is not None and not found & self.bit
 
 
@@ -333,13 +361,13 @@ class ArticleIndex:
 
     def begin(self, texts: Iterable[str]) -> Any:
         """Index an article's sentences for this thread; give the result to :meth:`end`."""
-        previous = getattr(_local, "index", None)
-        _local.index = (self.presence(texts), self.covered) if self.db is not None else None
+        previous = _current()
+        _set_current(_Indexed(self.presence(texts), self.covered) if self.db is not None else None)
         return previous
 
     @staticmethod
     def end(previous: Any) -> None:
-        _local.index = previous
+        _set_current(previous)
 
 
 class Candidates:
