@@ -234,6 +234,12 @@ def test_cues_indexed_by_word_start_are_every_cue(pieces: list[tuple[str, Callab
     assert [(metric, m.span()) for metric, m in fields._cues_in(text, RULES)] == _all_cues(text), text
 
 
+def test_places_of_finds_every_start_of_every_key_in_order() -> None:
+    assert fields._places_of("a a a kil", ("a a",)) == [0, 2]            # overlapping starts too
+    assert fields._places_of("fled, left, fled", ("fle", "lef")) == [0, 6, 12]
+    assert fields._places_of("nothing here", ("kil",)) == []
+
+
 def test_cues_indexed_by_word_start_on_the_sample_articles() -> None:
     for sentence in _sample_sentences():
         for text in (sentence, sentence[len(sentence) // 3:], sentence.upper()):

@@ -16,14 +16,18 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .caseless import ArticleIndex
-from .fields import (GATES, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
+from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
-from .numbers import find_numbers, search_at_end
+from .numbers import Mention, find_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
 from .tables import FIGURE_COLUMNS
+
+# A figure picked in a sentence: its number, noun phrase, metric, clause, and the ends of the
+# numbers either side of it.
+_Picked = tuple[Mention, NounPhrase, str, tuple[int, int], int, int]
 
 EXTRACTOR_VERSION = f"{__version__}+code.{code_digest()}.rules"
 
@@ -128,7 +132,7 @@ class Extractor:
         if not mentions:
             return
         # Keep numbers that can count people; their neighbours bound each clause.
-        candidates = []
+        candidates: list[tuple[Mention, NounPhrase]] = []
         for mention in mentions:
             np = noun_phrase(sentence, mention, rules)
             if np.is_thing:
@@ -142,7 +146,7 @@ class Extractor:
             candidates.append((mention, np))
         bounds = [m for m, _ in candidates if not _appositive(sentence, m)]
         clauses: list[tuple[int, int]] = []
-        picked: list[Any] = []
+        picked: list[_Picked] = []
         for mention, np in candidates:
             prev_end = max((m.end for m in bounds if m.end <= mention.start), default=0)
             next_start = min((m.start for m in bounds if m.start >= mention.end), default=len(sentence))
@@ -358,7 +362,7 @@ def event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
     return [(m.start(), slug) for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
 
 
-def event_for(sentence: str, cues: list[tuple[int, str]], mention: Any, rules: Rules,
+def event_for(sentence: str, cues: list[tuple[int, str]], mention: Mention, rules: Rules,
               previous: Callable[[], str | None]) -> str | None:
     """The named event a figure belongs to, from its sentence or an anaphor near it (then the
     event ``previous()`` says is still in play)."""
@@ -373,7 +377,7 @@ def event_for(sentence: str, cues: list[tuple[int, str]], mention: Any, rules: R
 _AND_BETWEEN = re.compile(r"^[^,;.]{0,80}\band\s+$")
 
 
-def _coordinated(sentence: str, first: Any, second: Any) -> bool:
+def _coordinated(sentence: str, first: Mention, second: Mention) -> bool:
     """'902 civilians have been killed and 1,459 wounded': two counts, one clause."""
     return bool(_AND_BETWEEN.match(sentence[first.end:second.start]))
 
@@ -387,7 +391,7 @@ _APPOSITIVE_END = re.compile(r"\b(?:" + "|".join(_APPOSITIVE_WORDS) + r")\s+$", 
 _APPOSITIVE_LONGEST = max(map(len, _APPOSITIVE_WORDS))
 
 
-def _appositive(sentence: str, mention: Any) -> bool:
+def _appositive(sentence: str, mention: Mention) -> bool:
     """'…, including some 60,000 children,': a part of the number before it."""
     return bool(search_at_end(_APPOSITIVE_END, sentence[max(0, mention.start - 20):mention.start], _APPOSITIVE_LONGEST))
 

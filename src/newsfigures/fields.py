@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
@@ -149,22 +149,55 @@ _WORD_STARTS = re.compile(r"\b(?=(\w..))")      # the first three characters at 
 def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
     """Every (metric, match) of the cue words in ``text``, in the rules' order, skipping cues
     whose literal start is absent: first by the word starts (see ``Rules.cues_by_start``),
-    which needs text whose lower-casing keeps every character in place, then by substring."""
+    which needs text whose lower-casing keeps every character in place, then by substring.
+
+    A cue filed under its starts can only match where one of them begins (at a word start,
+    which the cue's own ``\\b`` checks), so it is matched there, in order, rather than searched
+    for at every position: the same matches ``finditer`` finds, each after the last one ends."""
     lower = caseless.exact_lower(text)           # a window: the sentence's remembered answer stays
     cues = rules.metric_anchored
-    order: Iterable[int]
     if lower is None:
-        lower, order = text.lower(), range(len(cues))
-    else:
-        by_start = rules.cues_by_start
-        order = sorted({i for key in set(_WORD_STARTS.findall(lower)) for i in by_start.get(key, ())}
-                       | set(rules.cues_always))
-    for index in order:
+        lower = text.lower()
+        for metric, anchor, pattern in cues:
+            if anchor and anchor not in lower:
+                continue
+            for match in pattern.finditer(text):
+                yield metric, match
+        return
+    keys = set(_WORD_STARTS.findall(lower))
+    order: set[int] = set(rules.cues_always)
+    for key in keys:
+        order.update(rules.cues_by_start.get(key, ()))
+    for index in sorted(order):
         metric, anchor, pattern = cues[index]
         if anchor and anchor not in lower:
             continue
-        for match in pattern.finditer(text):
-            yield metric, match
+        starts = rules.cue_starts[index]
+        if not starts:
+            for match in pattern.finditer(text):
+                yield metric, match
+            continue
+        done = 0
+        for pos in _places_of(lower, starts):
+            if pos < done:
+                continue
+            found = pattern.match(text, pos)
+            if found is not None:
+                yield metric, found
+                done = found.end()
+
+
+def _places_of(text: str, keys: tuple[str, ...]) -> list[int]:
+    """Every position in ``text`` where one of ``keys`` starts, in order."""
+    places: list[int] = []
+    for key in keys:
+        pos = text.find(key)
+        while pos >= 0:
+            places.append(pos)
+            pos = text.find(key, pos + 1)
+    if len(keys) > 1:
+        places.sort()
+    return places
 
 
 def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int] | None:

@@ -167,13 +167,16 @@ class Rules:
         # A cue that opens with a choice ("(?:fled|escaped|left) …") is filed under each of its starts.
         self.cues_by_start: dict[str, list[int]] = {}
         self.cues_always: list[int] = []
+        self.cue_starts: list[tuple[str, ...]] = []          # by cue: its starts ((): always tried)
         for index, (_, anchor, pattern) in enumerate(self.metric_anchored):
             starts = {anchor[:3]} if len(anchor) >= 3 else _starts(pattern.pattern)
             if starts and all(re.match(r"\w", start) for start in starts):
                 for start in sorted(starts):
                     self.cues_by_start.setdefault(start, []).append(index)
+                self.cue_starts.append(tuple(sorted(starts)))
             else:
                 self.cues_always.append(index)
+                self.cue_starts.append(())
         self.population_cue_re = caseless.words(exc["population_cues"])
         cue_gate = self.population_cue_re.gate
         assert cue_gate is not None                   # words() gives every pattern its gate
