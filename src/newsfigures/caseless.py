@@ -130,8 +130,11 @@ def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") ->
     body = "(?:" + alternation(listed or ["$^"]) + ")" + after
     gate = Gate(listed)
     if not all(re.match(r"\w", w) for w in listed):
-        return Caseless(before + body, before + body, gate=gate)
-    return gated(before, body, gate)
+        found = Caseless(before + body, before + body, gate=gate)
+    else:
+        found = gated(before, body, gate)
+    found.at_words = True               # ``before`` and ``after`` look, never consume: a match is a word
+    return found
 
 
 class Caseless:
@@ -147,15 +150,20 @@ class Caseless:
       which the twin cannot see, is tried first.
     Each found match is re-read by ``slow`` at its start, so callers get ``slow``'s
     own match objects.
+
+    ``at_words``: every match starts where a word of the gate does (see :func:`words`). In a
+    sentence the article index has read, ``slow`` is then tried only where the index saw those
+    words start: the leftmost place it matches is the leftmost match, as a scan would find it.
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
         self.gate = gate
+        self.at_words = False
 
     @property
     def pattern(self) -> str:
@@ -163,14 +171,28 @@ class Caseless:
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         gate = self.gate
-        if gate is not None and gate.absent(text):
-            return iter(())
+        if gate is not None:
+            starts = gate.starts(text) if self.at_words else None
+            if starts is not None:
+                return self._at(text, starts, pos, endpos)
+            if gate.absent(text):
+                return iter(())
         low = lowered(text)
         if low is None:
             return self.slow.finditer(text, pos, endpos)
         if self.gated:
             return self._gated(text, low, pos, endpos)
         return self._reread(text, self.fast.finditer(low, pos, endpos), endpos)
+
+    def _at(self, text: str, starts: list[int], pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        """``finditer`` for an ``at_words`` pattern, given where its words start."""
+        match = self.slow.match
+        for start in starts:
+            if start >= pos:
+                m = match(text, start, endpos)
+                if m is not None:
+                    yield m
+                    pos = m.end()
 
     def _reread(self, text: str, found: Iterator[re.Match[str]], endpos: int) -> Iterator[re.Match[str]]:
         match = self.slow.match
@@ -195,8 +217,18 @@ class Caseless:
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         gate = self.gate
-        if gate is not None and gate.absent(text):
-            return None
+        if gate is not None:
+            starts = gate.starts(text) if self.at_words else None
+            if starts is not None:
+                match = self.slow.match
+                for start in starts:
+                    if start >= pos:
+                        m = match(text, start, endpos)
+                        if m is not None:
+                            return m
+                return None
+            if gate.absent(text):
+                return None
         low = lowered(text)
         if low is None:
             return self.slow.search(text, pos, endpos)
@@ -211,13 +243,15 @@ class Caseless:
 
 
 class _Indexed:
-    """One article's index: the bits of the gates each sentence passes, by sentence text, and
-    the bits of every gate the index covers."""
+    """One article's index, by sentence text: the bits of the gates each sentence passes, and
+    where gate words start in it (with the bits of the gates the word belongs to); and the
+    bits of every gate the index covers."""
 
-    __slots__ = ("present", "covered")
+    __slots__ = ("present", "starts", "covered")
 
-    def __init__(self, present: dict[str, int], covered: int) -> None:
+    def __init__(self, present: dict[str, int], starts: dict[str, list[tuple[int, int]]], covered: int) -> None:
         self.present = present
+        self.starts = starts
         self.covered = covered
 
 
@@ -261,7 +295,7 @@ class Gate:
     lower-casing is exact, see :func:`exact_lower`) as ASCII, every other character as "?", so
     an ASCII word in the text is there too. A gate with a word beyond ASCII is never closed."""
 
-    __slots__ = ("bit", "expressions")
+    __slots__ = ("bit", "expressions", "sizes", "words_only")
 
     def __init__(self, words: Iterable[str], extra: Iterable[str] = ()) -> None:
         """``extra``: hyperscan expressions for what the words do not cover, written to find
@@ -270,11 +304,28 @@ class Gate:
         _next_bit[0] += 1
         listed = sorted({w.lower() for w in words if w})
         usable = bool(listed) and all(w.isascii() for w in listed)
-        self.expressions = [_expression(w) for w in listed] + list(extra) if usable else []
+        extra = list(extra)
+        self.expressions = [_expression(w) for w in listed] + extra if usable else []
+        self.sizes = [len(w) for w in listed] if usable else []     # of the word expressions, in order
+        self.words_only = usable and not extra      # the index can tell where this gate's words start
+
+    def starts(self, text: str) -> list[int] | None:
+        """Where the gate's words start in ``text``, in order, when the current article's index
+        has read it (the words as they appear in any case); None when it cannot tell."""
+        index = _current()
+        if index is None or not self.words_only or not index.covered & self.bit:
+            return None
+        found = index.starts.get(text)
+        if found is None:
+            return None
+        bit = self.bit
+        return sorted({start for bits, start in found if bits & bit})
 
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
-        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
+        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too; but
+        an ``extra`` expression that reads past its word, as the month gate's do, holds only
+        for scans to the text's end)."""
         index = _current()
         if index is None or not index.covered & self.bit:
             return False
@@ -325,11 +376,18 @@ class ArticleIndex:
         # Each expression once, with the bits of every gate it belongs to ("one" is a number
         # word for three gates): one match, one call back.
         masks: dict[str, int] = {}
+        word_masks: dict[str, int] = {}                # the gates an expression is a word of
+        sizes: dict[str, int] = {}
         for gate in self.gates:
             self.covered |= gate.bit
             for expression in gate.expressions:
                 masks[expression] = masks.get(expression, 0) | gate.bit
+            for expression, size in zip(gate.expressions, gate.sizes if gate.words_only else []):
+                word_masks[expression] = word_masks.get(expression, 0) | gate.bit
+                sizes[expression] = size
         self.bits = list(masks.values())              # by expression id
+        self.word_bits = [word_masks.get(e, 0) for e in masks]
+        self.sizes = [sizes.get(e, 0) for e in masks]
         if enabled and _hs is not None and masks:
             self.db = _database(list(masks))
 
@@ -339,6 +397,10 @@ class ArticleIndex:
 
     def presence(self, texts: Iterable[str]) -> dict[str, int]:
         """For each text whose lower-casing is exact, the bits of the gates it passes."""
+        return self.read(texts).present
+
+    def read(self, texts: Iterable[str]) -> _Indexed:
+        """What :meth:`presence` finds, with where each gate word starts in each text."""
         keys: list[str] = []
         lows: list[str] = []
         for text in dict.fromkeys(texts):
@@ -347,22 +409,26 @@ class ArticleIndex:
                 keys.append(text)
                 lows.append(low)
         if not keys or self.db is None:
-            return {}
+            return _Indexed({}, {}, self.covered)
         starts: list[int] = []
         at = 0
         for low in lows:
             starts.append(at)
             at += len(low) + 1                     # joined by "\n"; a hit counts for the text it ends in
         present = [0] * len(keys)
-        bits = self.bits
+        words: list[list[tuple[int, int]]] = [[] for _ in keys]
+        bits, word_bits, sizes = self.bits, self.word_bits, self.sizes
         for number, end in _scan(self.db, "\n".join(lows)):
-            present[bisect_right(starts, end - 1) - 1] |= bits[number]
-        return dict(zip(keys, present))
+            k = bisect_right(starts, end - 1) - 1
+            present[k] |= bits[number]
+            if word_bits[number]:
+                words[k].append((word_bits[number], end - sizes[number] - starts[k]))    # a word: no "\n" in it
+        return _Indexed(dict(zip(keys, present)), dict(zip(keys, words)), self.covered)
 
     def begin(self, texts: Iterable[str]) -> Any:
         """Index an article's sentences for this thread; give the result to :meth:`end`."""
         previous = _current()
-        _set_current(_Indexed(self.presence(texts), self.covered) if self.db is not None else None)
+        _set_current(self.read(texts) if self.db is not None else None)
         return previous
 
     @staticmethod

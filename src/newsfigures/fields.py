@@ -479,7 +479,9 @@ _RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this e
                    "last night"]
 _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 # Every date holds one of these words (see caseless.Gate); a month, only with no letter right after
-# it (as \.?\s+ and (?![a-z]) require: "mar" in "Mariupol" is not one).
+# it (as \.?\s+ and (?![a-z]) require: "mar" in "Mariupol" is not one). That reads past the
+# month, so the gate holds for scans of whole sentences only, as find_dates makes: a scan cut
+# short inside "1st apri" would find a date that the whole sentence does not hold.
 DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS, extra=[f"{month}(?:[^a-z]|$)" for month in _MONTH_WORDS])
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
