@@ -174,11 +174,13 @@ def test_a_sentence_without_the_words_is_ruled_out_and_one_with_them_is_not() ->
 def test_word_patterns_under_the_index_find_what_a_scan_finds_from_every_position() -> None:
     """Patterns made by caseless.words are tried only where the index saw their words start:
     the same matches as the plain pattern, from any ``pos`` and to any ``endpos``."""
-    patterns = [RULES.speech_re, RULES.any_event_re, RULES.vague_re, RULES.population_cue_re] + [
+    patterns = [RULES.speech_re, RULES.any_event_re, RULES.vague_re, RULES.population_cue_re, RULES.word_number_re] + [
         p for _, p in RULES.event_cues]
-    assert all(p.at_words for p in patterns) and not RULES.word_number_re.at_words
+    assert all(p.at_words for p in patterns) and RULES.word_number_re.lead == 2
     sentences = [s for s in _sample_sentences() if any(p.slow.search(s) for p in patterns)][:40]
-    sentences += ["Officials said, SAID and said again", "said", "Dozens, dozens of dozens"]
+    sentences += ["Officials said, SAID and said again", "said", "Dozens, dozens of dozens",
+                  "A hundred, an \u00a0 thousand and a\tdozen: ban hundred, a-hundred, two hundred and fifty",
+                  "an hundred", "a hundred", " a  Million", "twenty-one, someone often weighed one"]
     index = Extractor().index
     previous = index.begin(sentences)
     tried = 0

@@ -151,12 +151,13 @@ class Caseless:
     Each found match is re-read by ``slow`` at its start, so callers get ``slow``'s
     own match objects.
 
-    ``at_words``: every match starts where a word of the gate does (see :func:`words`). In a
-    sentence the article index has read, ``slow`` is then tried only where the index saw those
-    words start: the leftmost place it matches is the leftmost match, as a scan would find it.
+    ``at_words``: every match starts where a word of the gate does (see :func:`words`), or,
+    with ``lead`` n, up to n characters before the white space right before such a word (an
+    "a" or "an" before "hundred"). In a sentence the article index has read, ``slow`` is then
+    tried only there: the leftmost place it matches is the leftmost match, as a scan finds it.
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None) -> None:
         self.slow = re.compile(slow, flags | re.I)
@@ -164,6 +165,7 @@ class Caseless:
         self.gated = gated
         self.gate = gate
         self.at_words = False
+        self.lead = 0
 
     @property
     def pattern(self) -> str:
@@ -172,7 +174,7 @@ class Caseless:
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         gate = self.gate
         if gate is not None:
-            starts = gate.starts(text) if self.at_words else None
+            starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
                 return self._at(text, starts, pos, endpos)
             if gate.absent(text):
@@ -183,6 +185,21 @@ class Caseless:
         if self.gated:
             return self._gated(text, low, pos, endpos)
         return self._reread(text, self.fast.finditer(low, pos, endpos), endpos)
+
+    def _starts(self, gate: "Gate", text: str) -> list[int] | None:
+        """Where a match can start in ``text``, from the index (None when it cannot tell)."""
+        starts = gate.starts(text)
+        lead = self.lead
+        if not lead or not starts:
+            return starts
+        more = set(starts)
+        for start in starts:
+            run = start                        # the white space right before the word (\s: isspace)
+            while run and text[run - 1].isspace():
+                run -= 1
+            if run < start:
+                more.update(range(max(0, run - lead), run))
+        return sorted(more)
 
     def _at(self, text: str, starts: list[int], pos: int, endpos: int) -> Iterator[re.Match[str]]:
         """``finditer`` for an ``at_words`` pattern, given where its words start."""
@@ -218,7 +235,7 @@ class Caseless:
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         gate = self.gate
         if gate is not None:
-            starts = gate.starts(text) if self.at_words else None
+            starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
                 match = self.slow.match
                 for start in starts:

@@ -220,6 +220,8 @@ class Rules:
         # Every match holds a unit or scale word (after "a"/"an", or first).
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
                                              + more_words, caseless.Gate(words))
+        self.word_number_re.at_words = True   # at a unit or scale word, or at the "a"/"an" before one
+        self.word_number_re.lead = len("an")
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
