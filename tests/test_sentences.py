@@ -35,6 +35,12 @@ def test_camel_case_is_not_a_glued_seam():
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["a", "B", "İ", ".", " ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "\u200b",
-                                 "\x1f", "\x85", "Kyiv", "’"]), max_size=20).map("".join))
+                                 "\x1f", "\x85", "Kyiv", "’", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x07",
+                                 "\x7f"]), max_size=20).map("".join))
 def test_sentence_key_is_the_normalised_text(text):
     assert sentence_key(text) == " ".join(text.split()).lower().strip(" .")
+
+
+def test_sentence_key_folds_every_ascii_whitespace_character() -> None:
+    for space in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
+        assert sentence_key(f"Ten{space}died.") == "ten died", repr(space)

@@ -140,10 +140,23 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+# What str.split() splits on in ASCII text, besides the space.
+_ASCII_WHITESPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
 def sentence_key(text: str) -> str:
     """What makes two sentences 'the same' for de-duplication."""
-    if "  " not in text and text.isprintable():
-        # No whitespace but lone ASCII spaces (every other whitespace character is not
+    if "  " not in text and (_no_ascii_whitespace(text) if text.isascii() else text.isprintable()):
+        # No whitespace but lone spaces (beyond ASCII, every other whitespace character is not
         # printable): joining the split words would give the text back, less its end spaces.
         return text.lower().strip(" .")
     return " ".join(text.split()).lower().strip(" .")
+
+
+def _no_ascii_whitespace(text: str) -> bool:
+    """No ASCII whitespace but the space in ``text``: one ``in`` test (a memchr) per character,
+    where ``isprintable`` looks up every character of the text."""
+    for space in _ASCII_WHITESPACE:
+        if space in text:
+            return False
+    return True
