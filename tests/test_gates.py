@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfigures import caseless, fields
+from newsfigures import caseless, fields, numbers
 from newsfigures.caseless import ArticleIndex, Caseless, Gate
 from newsfigures.corpus import generate
 from newsfigures.extract import Extractor
@@ -36,6 +36,7 @@ def _gated() -> dict[str, tuple[Gate, Callable[[str], bool]]]:
         "population before": (RULES.population_before_gate, lambda text: bool(RULES.population_before_re.search(text))),
         "age": (RULES.age_gate, lambda text: bool(RULES.age_before_re.search(text))),
         "population cues": (RULES.population_cue_gate, lambda text: bool(RULES.population_cue_re.slow.search(text))),
+        "digits": (numbers.DIGIT_GATE, lambda text: bool(numbers.DIGITS.search(text))),
     }
     patterns: dict[str, Caseless] = {"speech": RULES.speech_re, "any event": RULES.any_event_re,
                                      "word numbers": RULES.word_number_re, "vague": RULES.vague_re,
@@ -64,7 +65,9 @@ INDEXES: dict[str, ArticleIndex] = {}
 # Gates only ever asked about whole sentences. The month expressions read the character after
 # a month ("mar" in "Mariupol" is none), which a scan cut short would not see ("1st apr|il"):
 # _DATE_RE is scanned only over whole sentences (fields.find_dates).
-WHOLE_TEXT_ONLY = {"dates"}
+# The digit gate marks where a digit run starts after what DIGITS allows before it; a part that
+# starts inside a run ("1|2") has a match there. DIGITS is scanned over whole sentences only.
+WHOLE_TEXT_ONLY = {"dates", "digits"}
 
 
 def _check(name: str, texts: list[str], step: int = 1) -> None:
@@ -110,6 +113,7 @@ SOURCES: dict[str, list[str]] = {
     "vague": list(RULES.vague),
     "event anaphora": [str(a) for a in _EVENTS.get("anaphora", [])] + ["the", "that", "this", "these", "those"],
     "hard boundary": fields._HARD_WORDS + ["he", "she", "they", "we", "i", "it", "said", "added"],
+    "digits": ["1", "12", "1,459", "3.4", "07", "a1", "£5", "$5", "€5", "#5", "+5", "/5", ":5", ".5", ",5", "٣", "²"],
     "dates": fields._MONTH_WORDS + fields.WEEKDAYS + fields._RELATIVE_WORDS + ["of", "1st", "24"],
 } | {f"event {slug}": cues for slug, cues in _CUES.items()}
 
@@ -199,6 +203,26 @@ def test_word_patterns_under_the_index_find_what_a_scan_finds_from_every_positio
     finally:
         index.end(previous)
     assert tried > 100
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_numbers_under_the_index_are_the_digit_runs_a_scan_finds(data: st.DataObject) -> None:
+    """DIGITS is tried only where the digit gate marks a run's first digit: the same matches."""
+    texts = [data.draw(st.lists(st.sampled_from(_words("digits") + EDGES), max_size=12).map("".join)) for _ in range(3)]
+    texts += ["At least 1,459 (12%) of 3.4 million, £5, 2022-03-16, 40-11-60, 07700 900123: 12 died."]
+    index = ArticleIndex([numbers.DIGIT_GATE])
+    previous = index.begin(texts)
+    try:
+        for text in texts:
+            starts = numbers.DIGIT_GATE.starts(text)
+            if starts is None:
+                continue
+            want = [m.span() for m in numbers.DIGITS.finditer(text)]
+            assert [m.span() for m in numbers._digits_at(text, starts)] == want, text
+    finally:
+        index.end(previous)
+    assert numbers.DIGIT_GATE.starts(texts[-1]) is None                  # outside the article: cannot tell
 
 
 def test_the_pronoun_clause_after_every_kind_of_space() -> None:

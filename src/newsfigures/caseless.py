@@ -326,6 +326,14 @@ class Gate:
         self.sizes = [len(w) for w in listed] if usable else []     # of the word expressions, in order
         self.words_only = usable and not extra      # the index can tell where this gate's words start
 
+    @classmethod
+    def marks(cls, expression: str, size: int) -> "Gate":
+        """A gate of one hyperscan expression, each of whose hits ends ``size`` characters after
+        a place where the pattern it stands for can start a match (see :meth:`starts`)."""
+        gate = cls([])
+        gate.expressions, gate.sizes, gate.words_only = [expression], [size], True
+        return gate
+
     def starts(self, text: str) -> list[int] | None:
         """Where the gate's words start in ``text``, in order, when the current article's index
         has read it (the words as they appear in any case); None when it cannot tell."""

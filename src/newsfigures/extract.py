@@ -19,7 +19,7 @@ from .caseless import ArticleIndex
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
-from .numbers import Mention, find_numbers, search_at_end
+from .numbers import DIGIT_GATE, Mention, find_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
 from .sentences import sentence_key, split_sentences
@@ -59,7 +59,7 @@ class Extractor:
     def index(self) -> ArticleIndex:
         """The one-pass word index of the rules' gates, built on first use like the gazetteer."""
         if self._index is None:
-            self._index = ArticleIndex(self.rules.gates + GATES)
+            self._index = ArticleIndex(self.rules.gates + GATES + [DIGIT_GATE])
         return self._index
 
     @property

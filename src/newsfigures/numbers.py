@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
+from . import caseless
 from .rules import Rules
 
 DIGITS = re.compile(
@@ -19,6 +21,12 @@ DIGITS = re.compile(
     r"(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?"  # 1,459 | 400 | 3.4
     r"(?![\d]|,\d|\.\d)"
 )   # The look-behinds follow the first digit so that sre can skip straight to digits.
+# Where a DIGITS match can start: the first digit of a run, after no word character and none of
+# ".,/:£$€#+". In the article index's text (lower-cased ASCII, every other character as "?", so
+# £ and € too) that is a digit after a character of this class, which lets "?" through; in text
+# it indexes, every \d is an ASCII digit (see caseless.exact_lower). DIGITS is only ever scanned
+# over a whole sentence here, so the gate is asked about whole sentences only.
+DIGIT_GATE = caseless.Gate.marks(r"(?:^|[^0-9A-Za-z_.,/:#+$])[0-9]", 1)
 _SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
 _WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
 _WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
@@ -129,7 +137,8 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         low, high = rules.vague[words]
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
 
-    for match in DIGITS.finditer(sentence):
+    starts = DIGIT_GATE.starts(sentence)
+    for match in DIGITS.finditer(sentence) if starts is None else _digits_at(sentence, starts):
         if _overlaps(found, match.start(), match.end()):
             continue
         whole, frac = match.group(1), match.group(2)
@@ -163,6 +172,17 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
 
     found.sort(key=lambda r: r.start)
     return found
+
+
+def _digits_at(sentence: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``DIGITS.finditer(sentence)``, given every place where a match can start."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            match = DIGITS.match(sentence, start)
+            if match is not None:
+                yield match
+                end = match.end()
 
 
 def _overlaps(found: list[_Raw], start: int, end: int) -> bool:
