@@ -239,3 +239,19 @@ def test_manifest_matches_files_through_a_linked_folder(tmp_path):
     assert not [p for p in result.problems if p.level == "error"], result.problems
     article = by_file(result)["a.txt"]
     assert article.title == "From the manifest" and str(article.published) == "2022-03-18"
+
+
+def test_the_title_guess_is_the_first_line_that_is_not_blank() -> None:
+    from newsfigures.ingest import _guess_title
+
+    assert _guess_title("\n \n  Kyiv under fire  \nBody.") == "Kyiv under fire"
+    assert _guess_title("Only line") == "Only line"
+    assert _guess_title("\n\n   \n") is None and _guess_title("") is None
+    assert _guess_title("\n" + "x" * 400 + "\nmore") == "x" * 300
+
+
+def test_text_with_a_lone_surrogate_is_not_text() -> None:
+    from newsfigures.ingest import _is_text
+
+    assert _is_text("plain") and _is_text("Київ ’") and _is_text("")
+    assert not _is_text("bad \ud800 escape") and not _is_text("\udcff")

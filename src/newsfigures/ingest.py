@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+import sys
 from dataclasses import asdict, dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -36,6 +37,8 @@ JSONL_TEXT_KEYS = ("text", "body", "content", "article")
 def _is_text(value: str) -> bool:
     """False for a string holding lone surrogates (from a JSON or YAML escape, or a file name
     that is not UTF-8): Python holds them, but they are not characters and no table stores them."""
+    if value.isascii():                       # no surrogate is ASCII (and the test costs nothing)
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -395,10 +398,16 @@ def _meta_value(meta: dict, *keys: str) -> str | None:
 
 
 def _guess_title(text: str) -> str | None:
-    for line in text.split("\n"):
-        line = line.strip()
+    """The first line that is not blank, cut to 300 characters (read line by line, not split:
+    an article's first line is usually its first)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
         if line:
             return line[:300]
+        start = end + 1
     return None
 
 
@@ -565,8 +574,11 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
     bases: set[Path] = set()                    # folders whose manifest is in the ledger
     resolved: dict[Path, Path] = {}             # each given folder resolved once, not once per file
     paths = list(paths)
-    total = sum(1 for _ in discover(paths))     # walked twice: a count is cheaper to hold than the list
-    for name, base in tqdm(discover(paths), total=total, desc="ingest", unit="file", disable=_quiet(progress)):
+    disable = _quiet(progress)
+    shown = not disable if disable is not None else sys.stderr.isatty()      # tqdm's own rule for None
+    # Walked twice for a bar's total (a count is cheaper to hold than the list); once without a bar.
+    total = sum(1 for _ in discover(paths)) if shown else None
+    for name, base in tqdm(discover(paths), total=total, desc="ingest", unit="file", disable=disable):
         path = Path(name)
         base_key = resolved.get(base) or resolved.setdefault(base, base.resolve())
         if base_key not in bases:
