@@ -32,7 +32,9 @@ HARD_BOUNDARY = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-@dataclass(slots=True)
+# Each dataclass here has init=False and an __init__ of its own: mypyc compiles that (a
+# dataclass's generated __init__ runs as Python; slots=True would replace the compiled class).
+@dataclass(init=False)
 class NounPhrase:
     end: int                 # where the phrase after the number ends
     head: str | None         # the people or metric noun, lower case
@@ -40,6 +42,11 @@ class NounPhrase:
     is_people: bool
     is_thing: bool
     unknown: bool = False
+
+    def __init__(self, end: int, head: str | None, population: str | None, is_people: bool, is_thing: bool,
+                 unknown: bool = False) -> None:
+        self.end, self.head, self.population = end, head, population
+        self.is_people, self.is_thing, self.unknown = is_people, is_thing, unknown
 
 
 Token = tuple[str, int, int]
@@ -500,13 +507,16 @@ _AS_OF_END = re.compile(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+
 _SINCE_END = re.compile(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$")
 
 
-@dataclass(slots=True)
+@dataclass(init=False)
 class DateMention:
     start: int
     end: int
     value: date
     as_of: bool          # written "as of …"
     since: bool          # the start of a period: "since Feb. 24"
+
+    def __init__(self, start: int, end: int, value: date, as_of: bool, since: bool) -> None:
+        self.start, self.end, self.value, self.as_of, self.since = start, end, value, as_of, since
 
 
 def _month_number(text: str) -> int:
@@ -612,11 +622,14 @@ _AMID = re.compile(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", re.I
 _PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
 
 
-@dataclass(slots=True)
+@dataclass(init=False)
 class Source:
     start: int
     name: str
     pronoun: bool = False     # "he said": the name comes from an earlier sentence
+
+    def __init__(self, start: int, name: str, pronoun: bool = False) -> None:
+        self.start, self.name, self.pronoun = start, name, pronoun
 
 
 def _clean_source(text: str, rules: Rules) -> str | None:

@@ -42,7 +42,9 @@ _RATIO_AFTER = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
 _RATIO_BEFORE = re.compile(r"\b\d+\s*(?:to|:)\s*$")
 
 
-@dataclass(slots=True)
+# Both dataclasses here have init=False and an __init__ of their own: mypyc compiles that (a
+# dataclass's generated __init__ runs as Python; slots=True would replace the compiled class).
+@dataclass(init=False)
 class Mention:
     """A number in a sentence. Offsets are relative to the sentence text."""
 
@@ -56,12 +58,18 @@ class Mention:
     kind: str           # digits | words | vague | range
     text: str           # the surface
 
+    def __init__(self, start: int, end: int, num_start: int, value: int | None, value_low: int | None,
+                 value_high: int | None, qualifier: str, kind: str, text: str) -> None:
+        self.start, self.end, self.num_start = start, end, num_start
+        self.value, self.value_low, self.value_high = value, value_low, value_high
+        self.qualifier, self.kind, self.text = qualifier, kind, text
+
     @property
     def is_vague(self) -> bool:
         return self.kind == "vague"
 
 
-@dataclass(slots=True)
+@dataclass(init=False)
 class _Raw:
     start: int
     end: int
@@ -72,6 +80,11 @@ class _Raw:
     scaled: bool = False
     frac: str | None = None      # digits: what follows the decimal point
     grouped: bool = False        # digits: written with thousands separators
+
+    def __init__(self, start: int, end: int, value: float | None, low: int | None = None, high: int | None = None,
+                 kind: str = "digits", scaled: bool = False, frac: str | None = None, grouped: bool = False) -> None:
+        self.start, self.end, self.value, self.low, self.high = start, end, value, low, high
+        self.kind, self.scaled, self.frac, self.grouped = kind, scaled, frac, grouped
 
 
 def _word_value(text: str, rules: Rules) -> int | None:

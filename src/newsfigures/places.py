@@ -23,7 +23,9 @@ _NAME_GLUE = re.compile(r"(?:region|oblast|of)")
 _DISTRICT = re.compile(r"\s+district\b")
 
 
-@dataclass(slots=True)
+# init=False and an __init__ of its own: mypyc compiles that (a dataclass's generated __init__
+# runs as Python, and slots=True would replace the compiled class with a Python one).
+@dataclass(init=False)
 class PlaceMention:
     start: int
     end: int
@@ -33,6 +35,11 @@ class PlaceMention:
     modifier: bool = False   # part of a longer name ("Mariupol TV station"): not itself a location
     country: str = ""        # ISO code of the country the place is in ("" when unknown)
     metonym: bool = False    # a capital standing for its government ("Moscow said")
+
+    def __init__(self, start: int, end: int, name: str, kind: str, possessive: bool, modifier: bool = False,
+                 country: str = "", metonym: bool = False) -> None:
+        self.start, self.end, self.name, self.kind, self.possessive = start, end, name, kind, possessive
+        self.modifier, self.country, self.metonym = modifier, country, metonym
 
 
 class Gazetteer:

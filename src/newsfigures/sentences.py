@@ -43,12 +43,17 @@ _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 
 
-@dataclass(slots=True)
+# init=False and an __init__ of its own: mypyc compiles that (a dataclass's generated __init__
+# runs as Python, and slots=True would replace the compiled class with a Python one).
+@dataclass(init=False)
 class Sentence:
     index: int
     start: int
     end: int
     text: str
+
+    def __init__(self, index: int, start: int, end: int, text: str) -> None:
+        self.index, self.start, self.end, self.text = index, start, end, text
 
 
 def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
