@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfigures import caseless, fields, numbers
+from newsfigures import caseless, fields, numbers, sentences
 from newsfigures.caseless import ArticleIndex, Caseless, Gate
 from newsfigures.corpus import generate
 from newsfigures.extract import Extractor
@@ -37,6 +37,7 @@ def _gated() -> dict[str, tuple[Gate, Callable[[str], bool]]]:
         "age": (RULES.age_gate, lambda text: bool(RULES.age_before_re.search(text))),
         "population cues": (RULES.population_cue_gate, lambda text: bool(RULES.population_cue_re.slow.search(text))),
         "digits": (numbers.DIGIT_GATE, lambda text: bool(numbers.DIGITS.search(text))),
+        "glue": (sentences.GLUE_GATE, lambda text: bool(sentences._GLUE.search(text))),
     }
     patterns: dict[str, Caseless] = {"speech": RULES.speech_re, "any event": RULES.any_event_re,
                                      "word numbers": RULES.word_number_re, "vague": RULES.vague_re,
@@ -67,7 +68,8 @@ INDEXES: dict[str, ArticleIndex] = {}
 # _DATE_RE is scanned only over whole sentences (fields.find_dates).
 # The digit gate marks where a digit run starts after what DIGITS allows before it; a part that
 # starts inside a run ("1|2") has a match there. DIGITS is scanned over whole sentences only.
-WHOLE_TEXT_ONLY = {"dates", "digits"}
+# The glue expression is read over whole articles (split_sentences).
+WHOLE_TEXT_ONLY = {"dates", "digits", "glue"}
 
 
 def _check(name: str, texts: list[str], step: int = 1) -> None:
@@ -113,6 +115,7 @@ SOURCES: dict[str, list[str]] = {
     "vague": list(RULES.vague),
     "event anaphora": [str(a) for a in _EVENTS.get("anaphora", [])] + ["the", "that", "this", "these", "those"],
     "hard boundary": fields._HARD_WORDS + ["he", "she", "they", "we", "i", "it", "said", "added"],
+    "glue": ["morningA ", "rubblePeople ", "xy.Z ", "ab’C ", "ab”C ", "iPhone ", "McD", "aB", "ab)C", "ab'C "],
     "digits": ["1", "12", "1,459", "3.4", "07", "a1", "£5", "$5", "€5", "#5", "+5", "/5", ":5", ".5", ",5", "٣", "²"],
     "dates": fields._MONTH_WORDS + fields.WEEKDAYS + fields._RELATIVE_WORDS + ["of", "1st", "24"],
 } | {f"event {slug}": cues for slug, cues in _CUES.items()}
@@ -354,6 +357,33 @@ def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
     assert ruled_out > len(texts)            # the index does rule sentences out
 
 
+def test_a_caption_run_into_the_next_sentence_is_read_as_two_sentences_by_the_index_too() -> None:
+    """The index reads the whole article: at a seam with no space ("…24 MarchThe…") the month
+    still ends its sentence, a word never starts before its sentence, and the figures are the
+    plain scan's."""
+    texts = ["At least 40 people were killed on 24 MarchThe city was shelled again, officials said.",
+             "Rescuers found the bodies in the rubble on SundayThe toll rose to 12 people killed in Kharkiv.",
+             "Pictured: the theatre in Mariupol on 16 marchThe strike killed 300 people, the mayor said.",
+             "Some 1,200 civilians fled the city on Monday, FebruaryThe convoy of 40 buses left at dawn.",
+             "At least 40 people were killed on 24 March"]
+    indexed, plain = Extractor(), Extractor()
+    plain._index = ArticleIndex([], enabled=False)
+    for text in texts:
+        assert len(split_sentences(text)) == (2 if "The" in text else 1), text
+        figures = indexed.core_figures(text, "2022-04-01")
+        assert figures == plain.core_figures(text, "2022-04-01"), text
+        assert figures, text
+    first = indexed.core_figures(texts[0], "2022-04-01")[0]
+    assert (first["value"], first["as_of"]) == (40, "2022-03-24")
+    # Read as an article: the month at the seam counts for the first sentence.
+    first_sentence = split_sentences(texts[0])[0].text
+    index = indexed.index
+    hits = index.scan(texts[0])
+    spans = [(s.start, s.end) for s in split_sentences(texts[0])]
+    read = index.read_article([texts[0][a:b] for a, b in spans], spans, hits)
+    assert read.present[first_sentence] & fields.DATE_GATE.bit
+
+
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(st.sampled_from(list("abzAZ .!?)(’'\"”“\n\t\u00a0éß_1-") + ["The ", "Pictured "]),
                     max_size=40).map("".join))
@@ -378,3 +408,11 @@ def test_glue_candidates_on_the_sample_articles() -> None:
         candidates = {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}
         assert set(seams) <= candidates and len(candidates) < len(text) // 50
     assert sum(1 for p in RAW.glob("*.txt") for _ in sentences._GLUE.finditer(p.read_text(encoding="utf-8"))) > 0
+
+
+def test_indexes_made_and_dropped_one_after_another_each_scan_with_their_own_scratch() -> None:
+    """A scratch space is valid for its own database only; a new index at a freed one's
+    address must not be handed the old scratch (hyperscan refuses it: "error code -1")."""
+    for n in range(300):
+        gate = Gate(["said", f"w{n}x"] + [f"v{k}y" for k in range(n % 7)])
+        assert ArticleIndex([gate]).presence(["Officials said so."])["Officials said so."] & gate.bit

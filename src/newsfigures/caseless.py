@@ -308,30 +308,44 @@ class Gate:
     with no scan.
 
     Exact because the index over-reports, never under-reports. Every match of the pattern holds
-    one of the words (under IGNORECASE); the index reads the lower-cased text (only text whose
-    lower-casing is exact, see :func:`exact_lower`) as ASCII, every other character as "?", so
-    an ASCII word in the text is there too. A gate with a word beyond ASCII is never closed."""
+    one of the words (under IGNORECASE); the index reads the text as ASCII, every other
+    character as "?", and finds the words in any case, in text whose lower-casing is exact
+    (see :func:`exact_lower`: IGNORECASE then pairs no character beyond ASCII with an ASCII
+    letter), so an ASCII word in the text is found. A gate with a word beyond ASCII is never
+    closed.
 
-    __slots__ = ("bit", "expressions", "sizes", "words_only")
+    The index reads a whole article, so an expression that looks past its word (the month
+    gate's) must hold for what follows a sentence in the article as well as at a text's end:
+    white space, or, where a caption runs into the next sentence, a capital letter. Its hit
+    counts for the sentence its word is in: ``extra_trail`` characters before the hit's end,
+    as the follower read past the word may be the next sentence's first."""
 
-    def __init__(self, words: Iterable[str], extra: Iterable[str] = ()) -> None:
+    __slots__ = ("bit", "expressions", "flags", "sizes", "trails", "words_only")
+
+    def __init__(self, words: Iterable[str], extra: Iterable[str] = (), extra_caseless: bool = True,
+                 extra_trail: int = 0) -> None:
         """``extra``: hyperscan expressions for what the words do not cover, written to find
-        at least what the pattern finds in the index's text (ASCII, the rest as "?")."""
+        at least what the pattern finds in the index's text (ASCII, the rest as "?"), read in
+        any case unless ``extra_caseless`` is False, reading at most ``extra_trail`` characters
+        past what the pattern must find."""
         self.bit = 1 << _next_bit[0]
         _next_bit[0] += 1
         listed = sorted({w.lower() for w in words if w})
         usable = bool(listed) and all(w.isascii() for w in listed)
         extra = list(extra)
         self.expressions = [_expression(w) for w in listed] + extra if usable else []
+        self.flags = [_CASELESS] * len(listed) + [_CASELESS if extra_caseless else 0] * len(extra) if usable else []
+        self.trails = [0] * len(listed) + [extra_trail] * len(extra) if usable else []
         self.sizes = [len(w) for w in listed] if usable else []     # of the word expressions, in order
         self.words_only = usable and not extra      # the index can tell where this gate's words start
 
     @classmethod
-    def marks(cls, expression: str, size: int) -> "Gate":
+    def marks(cls, expression: str, size: int, caseless: bool = True) -> "Gate":
         """A gate of one hyperscan expression, each of whose hits ends ``size`` characters after
         a place where the pattern it stands for can start a match (see :meth:`starts`)."""
         gate = cls([])
         gate.expressions, gate.sizes, gate.words_only = [expression], [size], True
+        gate.flags, gate.trails = [_CASELESS if caseless else 0], [0]
         return gate
 
     def starts(self, text: str) -> list[int] | None:
@@ -358,15 +372,23 @@ class Gate:
         return found is not None and not found & self.bit
 
 
-def _scratch(db: Any) -> Any:
-    """hyperscan's scratch space, one per thread and database."""
-    scratches = getattr(_local, "scratches", None)
-    if scratches is None:
-        scratches = _local.scratches = {}
-    scratch = scratches.get(id(db))
-    if scratch is None:
-        scratch = scratches[id(db)] = _hs.Scratch(db)
-    return scratch
+class _Scanner:
+    """A hyperscan database with a scratch space per thread, kept with the database: a scratch
+    is valid for its own database only (one cached by ``id(db)`` would outlive it, and a new
+    database at the same address would be handed a stale scratch)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.local = threading.local()
+
+    def scan(self, text: str) -> list[tuple[int, int]]:
+        """(expression id, end) of every match in ``text`` read as ASCII, every other character as "?"."""
+        scratch = getattr(self.local, "scratch", None)
+        if scratch is None:
+            scratch = self.local.scratch = _hs.Scratch(self.db)
+        hits: list[tuple[int, int]] = []
+        self.db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits, scratch=scratch)
+        return hits
 
 
 def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> None:
@@ -374,19 +396,15 @@ def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int
     hits.append((number, end))
 
 
-def _database(expressions: list[str]) -> Any:
+_CASELESS = 1                # hyperscan's HS_FLAG_CASELESS
+
+
+def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
     """A hyperscan block-mode database of the expressions, each with its position as id."""
     db = _hs.Database()
     db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
-               elements=len(expressions), flags=0)
+               elements=len(expressions), flags=flags if flags is not None else 0)
     return db
-
-
-def _scan(db: Any, text: str) -> list[tuple[int, int]]:
-    """(expression id, end) of every match in ``text`` read as ASCII, every other character as "?"."""
-    hits: list[tuple[int, int]] = []
-    db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits, scratch=_scratch(db))
-    return hits
 
 
 class ArticleIndex:
@@ -397,24 +415,28 @@ class ArticleIndex:
     def __init__(self, gates: Iterable[Gate], enabled: bool = True) -> None:
         self.gates = [g for g in gates if g.expressions]
         self.covered = 0
-        self.db: Any = None
+        self.db: _Scanner | None = None
         # Each expression once, with the bits of every gate it belongs to ("one" is a number
         # word for three gates): one match, one call back.
-        masks: dict[str, int] = {}
-        word_masks: dict[str, int] = {}                # the gates an expression is a word of
-        sizes: dict[str, int] = {}
+        masks: dict[tuple[str, int], int] = {}
+        word_masks: dict[tuple[str, int], int] = {}    # the gates an expression is a word of
+        sizes: dict[tuple[str, int], int] = {}
+        trails: dict[tuple[str, int], int] = {}
         for gate in self.gates:
             self.covered |= gate.bit
-            for expression in gate.expressions:
-                masks[expression] = masks.get(expression, 0) | gate.bit
-            for expression, size in zip(gate.expressions, gate.sizes if gate.words_only else []):
-                word_masks[expression] = word_masks.get(expression, 0) | gate.bit
-                sizes[expression] = size
+            for key, trail in zip(zip(gate.expressions, gate.flags), gate.trails):
+                masks[key] = masks.get(key, 0) | gate.bit
+                trails[key] = max(trail, trails.get(key, 0))
+            for key, size in zip(zip(gate.expressions, gate.flags), gate.sizes if gate.words_only else []):
+                word_masks[key] = word_masks.get(key, 0) | gate.bit
+                sizes[key] = size
+        self.ids = {key: number for number, key in enumerate(masks)}
         self.bits = list(masks.values())              # by expression id
         self.word_bits = [word_masks.get(e, 0) for e in masks]
         self.sizes = [sizes.get(e, 0) for e in masks]
+        self.trails = [trails[e] for e in masks]
         if enabled and _hs is not None and masks:
-            self.db = _database(list(masks))
+            self.db = _Scanner(_database([e for e, _ in masks], [f for _, f in masks]))
 
     @property
     def active(self) -> bool:
@@ -425,35 +447,70 @@ class ArticleIndex:
         return self.read(texts).present
 
     def read(self, texts: Iterable[str]) -> _Indexed:
-        """What :meth:`presence` finds, with where each gate word starts in each text."""
-        keys: list[str] = []
-        lows: list[str] = []
-        for text in dict.fromkeys(texts):
-            low = exact_lower(text)
-            if low is not None:
-                keys.append(text)
-                lows.append(low)
-        if not keys or self.db is None:
-            return _Indexed({}, {}, self.covered)
-        starts: list[int] = []
+        """What :meth:`presence` finds, with where each gate word starts in each text: the
+        texts are read as one article, a line each."""
+        listed = list(texts)
+        spans: list[tuple[int, int]] = []
         at = 0
-        for low in lows:
-            starts.append(at)
-            at += len(low) + 1                     # joined by "\n"; a hit counts for the text it ends in
-        present = [0] * len(keys)
-        words: list[list[tuple[int, int]]] = [[] for _ in keys]
-        bits, word_bits, sizes = self.bits, self.word_bits, self.sizes
-        for number, end in _scan(self.db, "\n".join(lows)):
-            k = bisect_right(starts, end - 1) - 1
+        for text in listed:
+            spans.append((at, at + len(text)))
+            at += len(text) + 1
+        joined = "\n".join(listed)
+        return self.read_article(listed, spans, self.scan(joined))
+
+    def scan(self, article: str) -> list[tuple[int, int]]:
+        """(expression id, end) of every hit in an article ([] without hyperscan)."""
+        return self.db.scan(article) if self.db is not None else []
+
+    def ends(self, gate: Gate, hits: list[tuple[int, int]]) -> list[int]:
+        """Where the gate's expressions end among an article's hits, in order."""
+        ids = {self.ids[key] for key in zip(gate.expressions, gate.flags)}
+        return sorted({end for number, end in hits if number in ids})
+
+    def read_article(self, texts: list[str], spans: list[tuple[int, int]], hits: list[tuple[int, int]]) -> _Indexed:
+        """The index of an article's sentences, ``texts[k]`` at ``spans[k]`` in it (in order),
+        from the article's hits. A hit counts for the sentence it ends in or after (up to the
+        next one), less its gate's trail; a word's start, only inside its sentence. A sentence whose lower-casing is
+        not exact is left out: its patterns scan. A sentence written twice gets what either
+        place finds."""
+        if self.db is None:
+            return _Indexed({}, {}, self.covered)
+        starts = [start for start, _ in spans]
+        present = [0] * len(texts)
+        words: list[list[tuple[int, int]]] = [[] for _ in texts]
+        bits, word_bits, sizes, trails = self.bits, self.word_bits, self.sizes, self.trails
+        for number, end in hits:
+            k = bisect_right(starts, end - 1 - trails[number]) - 1
+            if k < 0:
+                continue
             present[k] |= bits[number]
             if word_bits[number]:
-                words[k].append((word_bits[number], end - sizes[number] - starts[k]))    # a word: no "\n" in it
-        return _Indexed(dict(zip(keys, present)), dict(zip(keys, words)), self.covered)
+                start = end - sizes[number] - starts[k]
+                if start >= 0:
+                    words[k].append((word_bits[number], start))
+        found: dict[str, int] = {}
+        where: dict[str, list[tuple[int, int]]] = {}
+        for k, text in enumerate(texts):
+            if not (text.isascii() or _SAFE_TEXT.fullmatch(text)):
+                continue
+            if text in found:
+                found[text] |= present[k]
+                where[text] = where[text] + words[k]
+            else:
+                found[text] = present[k]
+                where[text] = words[k]
+        return _Indexed(found, where, self.covered)
 
     def begin(self, texts: Iterable[str]) -> Any:
         """Index an article's sentences for this thread; give the result to :meth:`end`."""
         previous = _current()
         _set_current(self.read(texts) if self.db is not None else None)
+        return previous
+
+    def begin_article(self, texts: list[str], spans: list[tuple[int, int]], hits: list[tuple[int, int]]) -> Any:
+        """:meth:`begin` for an article already scanned (:meth:`scan`), its sentences at ``spans``."""
+        previous = _current()
+        _set_current(self.read_article(texts, spans, hits) if self.db is not None else None)
         return previous
 
     @staticmethod
@@ -466,9 +523,9 @@ class Candidates:
     "?"), for a pattern whose matches all end there: ``None`` without hyperscan."""
 
     def __init__(self, expression: str) -> None:
-        self.db: Any = _database([expression]) if _hs is not None else None
+        self.db: _Scanner | None = _Scanner(_database([expression])) if _hs is not None else None
 
     def ends(self, text: str) -> list[int] | None:
         if self.db is None:
             return None
-        return sorted({end for _, end in _scan(self.db, text)})
+        return sorted({end for _, end in self.db.scan(text)})

@@ -22,7 +22,7 @@ from .native import code_digest
 from .numbers import DIGIT_GATE, Mention, find_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules, numberish
-from .sentences import sentence_key, split_sentences
+from .sentences import GLUE_GATE, sentence_key, split_sentences
 from .tables import FIGURE_COLUMNS
 
 # A figure picked in a sentence: its number, noun phrase, metric, clause, and the ends of the
@@ -59,7 +59,7 @@ class Extractor:
     def index(self) -> ArticleIndex:
         """The one-pass word index of the rules' gates, built on first use like the gazetteer."""
         if self._index is None:
-            self._index = ArticleIndex(self.rules.gates + GATES + [DIGIT_GATE])
+            self._index = ArticleIndex(self.rules.gates + GATES + [DIGIT_GATE, GLUE_GATE])
         return self._index
 
     @property
@@ -73,7 +73,11 @@ class Extractor:
     def core_figures(self, text: str, published: Any) -> list[dict[str, Any]]:
         """The figures of a text, without the article's metadata (what the cache stores)."""
         published_date = _as_date(published)
-        sentences = split_sentences(text)
+        # One hyperscan pass over the article: where captions may run into the next sentence,
+        # and what the index needs (see caseless.ArticleIndex).
+        scanner = self.index
+        hits = scanner.scan(text)
+        sentences = split_sentences(text, scanner.ends(GLUE_GATE, hits) if scanner.active else None)
         keys = [sentence_key(s.text) for s in sentences]
         first: dict[str, int] = {}
         for index, key in enumerate(keys):
@@ -85,7 +89,7 @@ class Extractor:
         context = _ArticleContext(self, texts, repeated)
         rows: list[dict[str, Any]] = []
         # Patterns then skip the sentences this article's index rules out (same matches, fewer scans).
-        previous = self.index.begin(texts)
+        previous = scanner.begin_article(texts, [(s.start, s.end) for s in sentences], hits)
         try:
             for index, sentence in enumerate(sentences):
                 if repeated[index] or not numberish(self.rules, sentence.text):
@@ -96,7 +100,7 @@ class Extractor:
                     rows.append({"sentence_index": sentence.index, "char_start": start, "char_end": end,
                                  "surface": text[start:end], "quote": sentence.text, **row})
         finally:
-            self.index.end(previous)
+            scanner.end(previous)
         return rows
 
     def attach(self, article: dict[str, Any], core: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -493,7 +493,11 @@ _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 # it (as \.?\s+ and (?![a-z]) require: "mar" in "Mariupol" is not one). That reads past the
 # month, so the gate holds for scans of whole sentences only, as find_dates makes: a scan cut
 # short inside "1st apri" would find a date that the whole sentence does not hold.
-DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS, extra=[f"{month}(?:[^a-z]|$)" for month in _MONTH_WORDS])
+# The letter after a month is read case-sensitively, and the hit counts for the month's sentence
+# (a trail of one): where a caption runs into the next sentence ("… on 24 MarchThe …"), the
+# sentence ends in a month even though a capital follows it.
+DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS, extra=[f"(?i){month}(?-i)(?:[^a-z]|$)" for month in _MONTH_WORDS],
+                          extra_caseless=False, extra_trail=1)
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"

@@ -37,7 +37,11 @@ _GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])"
 # Where _GLUE can match, found by hyperscan in one pass: two letters and a mark or letter right
 # before a capital (in hyperscan's ASCII reading ’ and ” are "?", already a mark here); _GLUE
 # then reads only there.
-_GLUE_CANDIDATES = caseless.Candidates(r"[a-z]{2}[.!?)'\"a-z][A-Z]")
+_GLUE_EXPRESSION = r"[a-z]{2}[.!?)'\"a-z][A-Z]"
+_GLUE_CANDIDATES = caseless.Candidates(_GLUE_EXPRESSION)
+# The same, as marks in an article index (see caseless.Gate.marks): its hits are the seams'
+# candidates when the extractor has scanned the article already (split_sentences' ``glue``).
+GLUE_GATE = caseless.Gate.marks(_GLUE_EXPRESSION, 1, caseless=False)
 _GLUE_PASS_MIN = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
 _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
@@ -56,10 +60,12 @@ class Sentence:
         self.index, self.start, self.end, self.text = index, start, end, text
 
 
-def _glued_seams(text: str, line_starts: list[int]) -> list[int]:
-    """Positions where a caption runs into the next sentence without a space."""
+def _glued_seams(text: str, line_starts: list[int], ends: list[int] | None = None) -> list[int]:
+    """Positions where a caption runs into the next sentence without a space (``ends``: where
+    the glue expression ends in ``text``, when known)."""
     seams = []
-    ends = _GLUE_CANDIDATES.ends(text) if len(text) >= _GLUE_PASS_MIN else None
+    if ends is None and len(text) >= _GLUE_PASS_MIN:
+        ends = _GLUE_CANDIDATES.ends(text)
     found: Iterable[re.Match[str] | None] = (
         _GLUE.finditer(text) if ends is None else [_GLUE.match(text, end - 1) for end in ends])
     for match in found:
@@ -98,7 +104,7 @@ def _positions(text: str, char: str) -> Iterator[int]:
         pos = text.find(char, pos + 1)
 
 
-def _boundaries(text: str, line_starts: list[int]) -> list[int]:
+def _boundaries(text: str, line_starts: list[int], glue: list[int] | None = None) -> list[int]:
     """Where sentences end inside lines, as positions in ``text``."""
     cuts: list[int] = []
     for match in _ends(text):
@@ -109,12 +115,13 @@ def _boundaries(text: str, line_starts: list[int]) -> list[int]:
         if text[start] == "." and (token in ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z")):
             continue
         cuts.append(match.end())
-    cuts.extend(_glued_seams(text, line_starts))
+    cuts.extend(_glued_seams(text, line_starts, glue))
     return sorted(set(cuts))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets into ``text``; ``text[s.start:s.end] == s.text``."""
+def split_sentences(text: str, glue: list[int] | None = None) -> list[Sentence]:
+    """Sentences with offsets into ``text``; ``text[s.start:s.end] == s.text``. ``glue``: where
+    GLUE_GATE's expression ends in ``text``, from an article index that has scanned it."""
     sentences: list[Sentence] = []
     lines = text.split("\n")
     line_starts = []
@@ -122,7 +129,7 @@ def split_sentences(text: str) -> list[Sentence]:
     for line in lines:
         line_starts.append(pos)
         pos += len(line) + 1
-    cuts = _boundaries(text, line_starts)
+    cuts = _boundaries(text, line_starts, glue)
     k = 0
     for line, line_start in zip(lines, line_starts):
         inner = []
