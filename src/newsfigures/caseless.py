@@ -314,39 +314,36 @@ class Gate:
     letter), so an ASCII word in the text is found. A gate with a word beyond ASCII is never
     closed.
 
-    The index reads a whole article, so an expression that looks past its word (the month
-    gate's) must hold for what follows a sentence in the article as well as at a text's end:
-    white space, or, where a caption runs into the next sentence, a capital letter. Its hit
-    counts for the sentence its word is in: ``extra_trail`` characters before the hit's end,
-    as the follower read past the word may be the next sentence's first."""
+    The index reads a whole article: an ``extra`` expression must not read past what the
+    pattern must find (what follows a sentence in an article is not its text)."""
 
-    __slots__ = ("bit", "expressions", "flags", "sizes", "trails", "words_only")
+    __slots__ = ("bit", "expressions", "flags", "sizes", "words_only")
 
-    def __init__(self, words: Iterable[str], extra: Iterable[str] = (), extra_caseless: bool = True,
-                 extra_trail: int = 0) -> None:
+    def __init__(self, words: Iterable[str], extra: Iterable[str] = (), marks: Iterable[tuple[str, int]] = (),
+                 marks_caseless: bool = True) -> None:
         """``extra``: hyperscan expressions for what the words do not cover, written to find
-        at least what the pattern finds in the index's text (ASCII, the rest as "?"), read in
-        any case unless ``extra_caseless`` is False, reading at most ``extra_trail`` characters
-        past what the pattern must find."""
+        at least what the pattern finds in the index's text (ASCII, the rest as "?"), in any
+        case. ``marks``: (expression, size) for what the words do not cover, each hit ending
+        ``size`` characters after a place a match can start: like words, they let the index
+        tell where matches can start (see :meth:`starts`)."""
         self.bit = 1 << _next_bit[0]
         _next_bit[0] += 1
         listed = sorted({w.lower() for w in words if w})
-        usable = bool(listed) and all(w.isascii() for w in listed)
+        marked = list(marks)
+        usable = bool(listed or marked) and all(w.isascii() for w in listed)
         extra = list(extra)
-        self.expressions = [_expression(w) for w in listed] + extra if usable else []
-        self.flags = [_CASELESS] * len(listed) + [_CASELESS if extra_caseless else 0] * len(extra) if usable else []
-        self.trails = [0] * len(listed) + [extra_trail] * len(extra) if usable else []
-        self.sizes = [len(w) for w in listed] if usable else []     # of the word expressions, in order
-        self.words_only = usable and not extra      # the index can tell where this gate's words start
+        if not usable:
+            listed, marked, extra = [], [], []
+        self.expressions = [_expression(w) for w in listed] + [e for e, _ in marked] + extra
+        self.flags = [_CASELESS] * len(listed) + [_CASELESS if marks_caseless else 0] * len(marked) + [_CASELESS] * len(extra)
+        self.sizes = [len(w) for w in listed] + [size for _, size in marked]     # of words and marks, in order
+        self.words_only = usable and not extra      # the index can tell where this gate's matches start
 
     @classmethod
     def marks(cls, expression: str, size: int, caseless: bool = True) -> "Gate":
         """A gate of one hyperscan expression, each of whose hits ends ``size`` characters after
         a place where the pattern it stands for can start a match (see :meth:`starts`)."""
-        gate = cls([])
-        gate.expressions, gate.sizes, gate.words_only = [expression], [size], True
-        gate.flags, gate.trails = [_CASELESS if caseless else 0], [0]
-        return gate
+        return cls([], marks=[(expression, size)], marks_caseless=caseless)
 
     def starts(self, text: str) -> list[int] | None:
         """Where the gate's words start in ``text``, in order, when the current article's index
@@ -421,12 +418,10 @@ class ArticleIndex:
         masks: dict[tuple[str, int], int] = {}
         word_masks: dict[tuple[str, int], int] = {}    # the gates an expression is a word of
         sizes: dict[tuple[str, int], int] = {}
-        trails: dict[tuple[str, int], int] = {}
         for gate in self.gates:
             self.covered |= gate.bit
-            for key, trail in zip(zip(gate.expressions, gate.flags), gate.trails):
+            for key in zip(gate.expressions, gate.flags):
                 masks[key] = masks.get(key, 0) | gate.bit
-                trails[key] = max(trail, trails.get(key, 0))
             for key, size in zip(zip(gate.expressions, gate.flags), gate.sizes if gate.words_only else []):
                 word_masks[key] = word_masks.get(key, 0) | gate.bit
                 sizes[key] = size
@@ -434,7 +429,6 @@ class ArticleIndex:
         self.bits = list(masks.values())              # by expression id
         self.word_bits = [word_masks.get(e, 0) for e in masks]
         self.sizes = [sizes.get(e, 0) for e in masks]
-        self.trails = [trails[e] for e in masks]
         if enabled and _hs is not None and masks:
             self.db = _Scanner(_database([e for e, _ in masks], [f for _, f in masks]))
 
@@ -470,7 +464,7 @@ class ArticleIndex:
     def read_article(self, texts: list[str], spans: list[tuple[int, int]], hits: list[tuple[int, int]]) -> _Indexed:
         """The index of an article's sentences, ``texts[k]`` at ``spans[k]`` in it (in order),
         from the article's hits. A hit counts for the sentence it ends in or after (up to the
-        next one), less its gate's trail; a word's start, only inside its sentence. A sentence whose lower-casing is
+        next one); a word's start, only inside its sentence. A sentence whose lower-casing is
         not exact is left out: its patterns scan. A sentence written twice gets what either
         place finds."""
         if self.db is None:
@@ -478,9 +472,9 @@ class ArticleIndex:
         starts = [start for start, _ in spans]
         present = [0] * len(texts)
         words: list[list[tuple[int, int]]] = [[] for _ in texts]
-        bits, word_bits, sizes, trails = self.bits, self.word_bits, self.sizes, self.trails
+        bits, word_bits, sizes = self.bits, self.word_bits, self.sizes
         for number, end in hits:
-            k = bisect_right(starts, end - 1 - trails[number]) - 1
+            k = bisect_right(starts, end - 1) - 1
             if k < 0:
                 continue
             present[k] |= bits[number]

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
-from .numbers import Mention
+from .numbers import DIGIT_RUN, Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
@@ -489,20 +489,15 @@ _MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", 
 _RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
                    "last night"]
 _MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
-# Every date holds one of these words (see caseless.Gate); a month, only with no letter right after
-# it (as \.?\s+ and (?![a-z]) require: "mar" in "Mariupol" is not one). That reads past the
-# month, so the gate holds for scans of whole sentences only, as find_dates makes: a scan cut
-# short inside "1st apri" would find a date that the whole sentence does not hold.
-# The letter after a month is read case-sensitively, and the hit counts for the month's sentence
-# (a trail of one): where a caption runs into the next sentence ("… on 24 MarchThe …"), the
-# sentence ends in a month even though a capital follows it.
-DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS, extra=[f"(?i){month}(?-i)(?:[^a-z]|$)" for month in _MONTH_WORDS],
-                          extra_caseless=False, extra_trail=1)
+# Every date starts at one of these words or at a digit after no word character (see
+# caseless.Gate): _DATE_RE is tried only there ("mar" in "Mariupol" is tried and fails).
+DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
                                  r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE)
+_DATE_RE.at_words = True
 GATES = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
 
 

@@ -22,11 +22,13 @@ DIGITS = re.compile(
     r"(?![\d]|,\d|\.\d)"
 )   # The look-behinds follow the first digit so that sre can skip straight to digits.
 # Where a DIGITS match can start: the first digit of a run, after no word character and none of
-# ".,/:£$€#+". In the article index's text (lower-cased ASCII, every other character as "?", so
-# £ and € too) that is a digit after a character of this class, which lets "?" through; in text
-# it indexes, every \d is an ASCII digit (see caseless.exact_lower). DIGITS is only ever scanned
-# over a whole sentence here, so the gate is asked about whole sentences only.
-DIGIT_GATE = caseless.Gate.marks(r"(?:^|[^0-9A-Za-z_.,/:#+$])[0-9]", 1)
+# ".,/:£$€#+"; marked more widely, as a digit after no word character (the date gate marks the
+# same, so the index calls back once for both). In the article index's text (ASCII, every other
+# character as "?") a character beyond ASCII is "?", no word character; in text it indexes,
+# every \d is an ASCII digit (see caseless.exact_lower). DIGITS is only ever scanned over a whole
+# sentence here, so the gate is asked about whole sentences only.
+DIGIT_RUN = r"(?:^|[^0-9A-Za-z_])[0-9]"
+DIGIT_GATE = caseless.Gate.marks(DIGIT_RUN, 1)
 _SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
 _WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
 _WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
