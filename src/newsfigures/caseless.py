@@ -484,15 +484,21 @@ class ArticleIndex:
                     words[k].append((word_bits[number], start))
         found: dict[str, int] = {}
         where: dict[str, list[tuple[int, int]]] = {}
+        inexact: set[str] = set()
         for k, text in enumerate(texts):
-            if not (text.isascii() or _SAFE_TEXT.fullmatch(text)):
-                continue
-            if text in found:
-                found[text] |= present[k]
-                where[text] = where[text] + words[k]
-            else:
+            known = found.get(text)
+            if known is None:
+                if text in inexact:
+                    continue
+                if not (text.isascii() or _SAFE_TEXT.fullmatch(text)):
+                    inexact.add(text)
+                    continue
                 found[text] = present[k]
                 where[text] = words[k]
+            else:                                  # written again: usually the very same hits
+                found[text] = known | present[k]
+                if words[k] != where[text]:
+                    where[text] = sorted(set(where[text]) | set(words[k]))
         return _Indexed(found, where, self.covered)
 
     def begin(self, texts: Iterable[str]) -> Any:
