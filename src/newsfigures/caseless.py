@@ -237,13 +237,7 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                match = self.slow.match
-                for start in starts:
-                    if start >= pos:
-                        m = match(text, start, endpos)
-                        if m is not None:
-                            return m
-                return None
+                return next(self._at(text, starts, pos, endpos), None)
             if gate.absent(text):
                 return None
         low = lowered(text)
