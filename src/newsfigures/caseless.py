@@ -51,10 +51,15 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
 _last: tuple[str, str | None] = ("", "")
 
 
+def lowers_exactly(text: str) -> bool:
+    """Does a lower-case pattern find in ``text.lower()`` exactly what the same pattern finds in
+    ``text`` under IGNORECASE (and a caseless one in ``text``)?"""
+    return text.isascii() or _SAFE_TEXT.fullmatch(text) is not None
+
+
 def exact_lower(text: str) -> str | None:
-    """``text.lower()`` when a lower-case pattern finds in it exactly what the same pattern
-    finds in ``text`` under IGNORECASE; None for text that must take the slow path."""
-    return text.lower() if text.isascii() or _SAFE_TEXT.fullmatch(text) else None
+    """``text.lower()`` when it :func:`lowers_exactly`; None for text that must take the slow path."""
+    return text.lower() if lowers_exactly(text) else None
 
 
 def lowered(text: str) -> str | None:
@@ -484,7 +489,7 @@ class ArticleIndex:
             if known is None:
                 if text in inexact:
                     continue
-                if not (text.isascii() or _SAFE_TEXT.fullmatch(text)):
+                if not lowers_exactly(text):
                     inexact.add(text)
                     continue
                 found[text] = present[k]
