@@ -221,7 +221,7 @@ def test_numbers_under_the_index_are_the_digit_runs_a_scan_finds(data: st.DataOb
             if starts is None:
                 continue
             want = [m.span() for m in numbers.DIGITS.finditer(text)]
-            assert [m.span() for m in numbers._digits_at(text, starts)] == want, text
+            assert [m.span() for m in caseless.matches_at(numbers.DIGITS, text, starts)] == want, text
     finally:
         index.end(previous)
     assert numbers.DIGIT_GATE.starts(texts[-1]) is None                  # outside the article: cannot tell
@@ -395,7 +395,7 @@ def test_glue_candidates_hold_every_seam(text: str) -> None:
     from newsfigures import sentences
 
     seams = {m.start() for m in sentences._GLUE.finditer(text)}
-    assert seams <= {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}, text
+    assert seams <= {end - 1 for end in sentences._glue_ends(text)}, text
 
 
 def test_glue_candidates_on_the_sample_articles() -> None:
@@ -404,12 +404,12 @@ def test_glue_candidates_on_the_sample_articles() -> None:
     for mark in ".!?)’'\"”a":
         text = f"the rubble{mark}People gather"
         seams = [m.start() for m in sentences._GLUE.finditer(text)]
-        assert seams == [11] and 11 in {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}, text
+        assert seams == [11] and 11 in {end - 1 for end in sentences._glue_ends(text)}, text
 
     for path in sorted(RAW.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         seams = [m.start() for m in sentences._GLUE.finditer(text)]
-        candidates = {end - 1 for end in sentences._GLUE_CANDIDATES.ends(text)}
+        candidates = {end - 1 for end in sentences._glue_ends(text)}
         assert set(seams) <= candidates and len(candidates) < len(text) // 50
     assert sum(1 for p in RAW.glob("*.txt") for _ in sentences._GLUE.finditer(p.read_text(encoding="utf-8"))) > 0
 

@@ -120,10 +120,10 @@ def word_branches(words: Iterable[str], tail: str = r"\b") -> list[str]:
 GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
-def gated(before: str, body: str, gate: "Gate | None" = None) -> "Caseless":
+def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = False, lead: int = 0) -> "Caseless":
     """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
     GATES) looks behind at. Every match of ``body`` must start with a word character."""
-    return Caseless(before + body, GATES[before] + body, gated=True, gate=gate)
+    return Caseless(before + body, GATES[before] + body, gated=True, gate=gate, at_words=at_words, lead=lead)
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
@@ -134,12 +134,10 @@ def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") ->
     listed = sorted({str(w).lower() for w in vocabulary if str(w)})
     body = "(?:" + alternation(listed or ["$^"]) + ")" + after
     gate = Gate(listed)
+    # ``before`` and ``after`` look, never consume: every match starts at one of the words.
     if not all(re.match(r"\w", w) for w in listed):
-        found = Caseless(before + body, before + body, gate=gate)
-    else:
-        found = gated(before, body, gate)
-    found.at_words = True               # ``before`` and ``after`` look, never consume: a match is a word
-    return found
+        return Caseless(before + body, before + body, gate=gate, at_words=True)
+    return gated(before, body, gate, at_words=True)
 
 
 class Caseless:
@@ -164,13 +162,14 @@ class Caseless:
 
     __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead")
 
-    def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None) -> None:
+    def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
+                 at_words: bool = False, lead: int = 0) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
         self.gate = gate
-        self.at_words = False
-        self.lead = 0
+        self.at_words = at_words
+        self.lead = lead
 
     @property
     def pattern(self) -> str:
@@ -181,7 +180,7 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return self._at(text, starts, pos, endpos)
+                return matches_at(self.slow, text, starts, pos, endpos)
             if gate.absent(text):
                 return iter(())
         low = lowered(text)
@@ -205,16 +204,6 @@ class Caseless:
             if run < start:
                 more.update(range(max(0, run - lead), run))
         return sorted(more)
-
-    def _at(self, text: str, starts: list[int], pos: int, endpos: int) -> Iterator[re.Match[str]]:
-        """``finditer`` for an ``at_words`` pattern, given where its words start."""
-        match = self.slow.match
-        for start in starts:
-            if start >= pos:
-                m = match(text, start, endpos)
-                if m is not None:
-                    yield m
-                    pos = m.end()
 
     def _reread(self, text: str, found: Iterator[re.Match[str]], endpos: int) -> Iterator[re.Match[str]]:
         match = self.slow.match
@@ -242,7 +231,7 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return next(self._at(text, starts, pos, endpos), None)
+                return next(matches_at(self.slow, text, starts, pos, endpos), None)
             if gate.absent(text):
                 return None
         low = lowered(text)
@@ -252,6 +241,20 @@ class Caseless:
             return next(self._gated(text, low, pos, endpos), None)
         m = self.fast.search(low, pos, endpos)
         return self.slow.match(text, m.start(), endpos) if m else None
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
+               endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` for a pattern whose every match starts at one of
+    ``starts`` (in order; more places are harmless): it is matched there only. The leftmost
+    place it matches is the leftmost match, and the next is looked for after its end."""
+    match = pattern.match
+    for start in starts:
+        if start >= pos:
+            found = match(text, start, endpos)
+            if found is not None:
+                yield found
+                pos = found.end()
 
 
 # --------------------------------------------------------------------------
@@ -358,9 +361,7 @@ class Gate:
 
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
-        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too; but
-        an ``extra`` expression that reads past its word, as the month gate's do, holds only
-        for scans to the text's end)."""
+        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
         index = _current()
         if index is None or not index.covered & self.bit:
             return False
@@ -515,16 +516,3 @@ class ArticleIndex:
     @staticmethod
     def end(previous: Any) -> None:
         _set_current(previous)
-
-
-class Candidates:
-    """Where one hyperscan expression ends in a text read as ASCII (every other character as
-    "?"), for a pattern whose matches all end there: ``None`` without hyperscan."""
-
-    def __init__(self, expression: str) -> None:
-        self.db: _Scanner | None = _Scanner(_database([expression])) if _hs is not None else None
-
-    def ends(self, text: str) -> list[int] | None:
-        if self.db is None:
-            return None
-        return sorted({end for _, end in self.db.scan(text)})

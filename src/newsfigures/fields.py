@@ -188,14 +188,8 @@ def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
             for match in pattern.finditer(text):
                 yield metric, match
             continue
-        done = 0
-        for pos in _places_of(lower, starts):
-            if pos < done:
-                continue
-            found = pattern.match(text, pos)
-            if found is not None:
-                yield metric, found
-                done = found.end()
+        for found in caseless.matches_at(pattern, text, _places_of(lower, starts)):
+            yield metric, found
 
 
 def _places_of(text: str, keys: tuple[str, ...]) -> list[int]:
@@ -496,8 +490,7 @@ DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIG
 _DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
-                                 r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE)
-_DATE_RE.at_words = True
+                                 r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE, at_words=True)
 GATES = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
 
 

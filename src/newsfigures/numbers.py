@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
 
 from . import caseless
 from .rules import Rules
@@ -153,7 +152,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
 
     starts = DIGIT_GATE.starts(sentence)
-    for match in DIGITS.finditer(sentence) if starts is None else _digits_at(sentence, starts):
+    for match in DIGITS.finditer(sentence) if starts is None else caseless.matches_at(DIGITS, sentence, starts):
         if _overlaps(found, match.start(), match.end()):
             continue
         whole, frac = match.group(1), match.group(2)
@@ -187,17 +186,6 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
 
     found.sort(key=lambda r: r.start)
     return found
-
-
-def _digits_at(sentence: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """``DIGITS.finditer(sentence)``, given every place where a match can start."""
-    end = 0
-    for start in starts:
-        if start >= end:
-            match = DIGITS.match(sentence, start)
-            if match is not None:
-                yield match
-                end = match.end()
 
 
 def _overlaps(found: list[_Raw], start: int, end: int) -> bool:

@@ -37,11 +37,10 @@ _GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])"
 # Where _GLUE can match, found by hyperscan in one pass: two letters and a mark or letter right
 # before a capital (in hyperscan's ASCII reading ’ and ” are "?", already a mark here); _GLUE
 # then reads only there.
-_GLUE_EXPRESSION = r"[a-z]{2}[.!?)'\"a-z][A-Z]"
-_GLUE_CANDIDATES = caseless.Candidates(_GLUE_EXPRESSION)
-# The same, as marks in an article index (see caseless.Gate.marks): its hits are the seams'
-# candidates when the extractor has scanned the article already (split_sentences' ``glue``).
-GLUE_GATE = caseless.Gate.marks(_GLUE_EXPRESSION, 1, caseless=False)
+# As marks in an article index (see caseless.Gate.marks): the extractor's, which has scanned the
+# article already (split_sentences' ``glue``), or this module's own, for a text alone.
+GLUE_GATE = caseless.Gate.marks(r"[a-z]{2}[.!?)'\"a-z][A-Z]", 1, caseless=False)
+_GLUE_INDEX = caseless.ArticleIndex([GLUE_GATE])
 _GLUE_PASS_MIN = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
 _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
@@ -65,7 +64,7 @@ def _glued_seams(text: str, line_starts: list[int], ends: list[int] | None = Non
     the glue expression ends in ``text``, when known)."""
     seams = []
     if ends is None and len(text) >= _GLUE_PASS_MIN:
-        ends = _GLUE_CANDIDATES.ends(text)
+        ends = _glue_ends(text)
     found: Iterable[re.Match[str] | None] = (
         _GLUE.finditer(text) if ends is None else [_GLUE.match(text, end - 1) for end in ends])
     for match in found:
@@ -81,6 +80,11 @@ def _glued_seams(text: str, line_starts: list[int], ends: list[int] | None = Non
             continue                                   # iPhone, McDonald, PleasanceElmira
         seams.append(pos)
     return seams
+
+
+def _glue_ends(text: str) -> list[int] | None:
+    """Where GLUE_GATE's expression ends in ``text``, in order (None without hyperscan)."""
+    return _GLUE_INDEX.ends(GLUE_GATE, _GLUE_INDEX.scan(text)) if _GLUE_INDEX.active else None
 
 
 def _ends(text: str) -> Iterator[re.Match[str]]:
