@@ -227,6 +227,45 @@ def test_numbers_under_the_index_are_the_digit_runs_a_scan_finds(data: st.DataOb
     assert numbers.DIGIT_GATE.starts(texts[-1]) is None                  # outside the article: cannot tell
 
 
+def _holds_numbers_where_numbers_are_found(texts: list[str]) -> int:
+    """Under the extractor's index, ``holds_numbers`` says no only where no number is found; it
+    says what ``numberish`` says where the index cannot tell. Returns how many it ruled out."""
+    index = Extractor().index
+    previous = index.begin(texts)
+    ruled_out = 0
+    try:
+        for text in texts:
+            if not numbers.holds_numbers(text, RULES):
+                assert not numbers._raw_numbers(text, RULES), text
+                ruled_out += 1
+            if numbers.DIGIT_GATE.present(text) is None:
+                assert numbers.holds_numbers(text, RULES) == numberish(RULES, text), text
+    finally:
+        index.end(previous)
+    for text in texts:                                   # outside the article: numberish itself
+        assert numbers.holds_numbers(text, RULES) == numberish(RULES, text), text
+    return ruled_out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_holds_numbers_rules_out_only_text_without_numbers(data: st.DataObject) -> None:
+    piece = st.tuples(st.sampled_from(_words("number words") + _words("word numbers") + SOURCES["digits"]
+                                      + ["A1", "H2O", "x5"] + EDGES),
+                      st.sampled_from([str.lower, str.upper, str.title]))
+    texts = [data.draw(st.lists(piece, max_size=10).map(lambda ps: "".join(case(p) for p, case in ps)))
+             for _ in range(4)]
+    _holds_numbers_where_numbers_are_found(texts)
+
+
+def test_holds_numbers_on_the_sample_sentences() -> None:
+    sentences = _sample_sentences()
+    crafted = ["Seat A1 was empty.", "The A1 road and the M4 were shut.", "Someone phoned.",
+               "None of the tents held.", "Ten people were hurt.", "Hundreds fled.", "It cost \u00a35."]
+    ruled_out = _holds_numbers_where_numbers_are_found(sentences + [s.upper() for s in sentences] + crafted)
+    assert ruled_out > len(sentences) // 2          # most sentences hold no number, and are ruled out
+
+
 def test_the_pronoun_clause_after_every_kind_of_space() -> None:
     texts = [f"Homes burned,{space}{pronoun} claimed, {space}" for space in caseless.WHITESPACE
              for pronoun in ("he", "She", "IT")]

@@ -362,11 +362,16 @@ class Gate:
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
         in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
+        return self.present(text) is False
+
+    def present(self, text: str) -> bool | None:
+        """Whether the current article's index shows one of the words in ``text``; None when
+        it has not read ``text``."""
         index = _current()
         if index is None or not index.covered & self.bit:
-            return False
+            return None
         found = index.present.get(text)
-        return found is not None and not found & self.bit
+        return None if found is None else bool(found & self.bit)
 
 
 class _Scanner:

@@ -19,9 +19,9 @@ from .caseless import ArticleIndex
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
-from .numbers import DIGIT_GATE, Mention, find_numbers, search_at_end
+from .numbers import DIGIT_GATE, Mention, find_numbers, holds_numbers, search_at_end
 from .places import Gazetteer
-from .rules import Rules, load_rules, numberish
+from .rules import Rules, load_rules
 from .sentences import GLUE_GATE, sentence_key, split_sentences
 from .tables import FIGURE_COLUMNS
 
@@ -92,7 +92,7 @@ class Extractor:
         previous = scanner.begin_article(texts, [(s.start, s.end) for s in sentences], hits)
         try:
             for index, sentence in enumerate(sentences):
-                if repeated[index] or not numberish(self.rules, sentence.text):
+                if repeated[index] or not holds_numbers(sentence.text, self.rules):
                     continue
                 for row in self._sentence_figures(sentence.text, published_date, context, index):
                     start = sentence.start + row.pop("_start")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import caseless
-from .rules import Rules
+from .rules import Rules, numberish
 
 DIGITS = re.compile(
     r"([0-9\u0100-\U0010ffff](?<=\d)"           # a digit (0-9 first: a bitmap test for sre)
@@ -288,6 +288,29 @@ def search_at_end(pattern: re.Pattern[str], text: str, longest: int) -> re.Match
     strips) and starts at most ``longest`` before it: the search starts there, not at every
     position (look-behinds and ``\\b`` still see the characters before it)."""
     return pattern.search(text, max(0, len(text.rstrip()) - longest))
+
+
+def holds_numbers(sentence: str, rules: Rules) -> bool:
+    """:func:`rules.numberish`, answered from the article index when it has read the sentence,
+    and False only where :func:`find_numbers` finds nothing.
+
+    Every DIGITS match starts at a digit run the digit gate marks. Every vague quantity and
+    written-out number holds a number word after a \\b, and the index tells where the number
+    words start (in text it indexes, IGNORECASE reads them as lower-casing would). Digits glued
+    to a word ("A1") make ``numberish`` true, but give find_numbers nothing."""
+    digits = DIGIT_GATE.present(sentence)
+    if digits is None:
+        return numberish(rules, sentence)
+    if digits:
+        return True
+    starts = rules.number_gate.starts(sentence)
+    if starts is None:
+        return numberish(rules, sentence)
+    match = rules.number_word_at
+    for start in starts:
+        if match(sentence, start) is not None:
+            return True
+    return False
 
 
 def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
