@@ -263,8 +263,8 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int 
 
 class _Indexed:
     """One article's index, by sentence text: the bits of the gates each sentence passes, and
-    where gate words start in it (with the bits of the gates the word belongs to); and the
-    bits of every gate the index covers."""
+    where gate words start in it, in order, each start once, with the bits of the gates of every
+    word there (see :func:`_by_start`); and the bits of every gate the index covers."""
 
     __slots__ = ("present", "starts", "covered")
 
@@ -357,7 +357,7 @@ class Gate:
         if found is None:
             return None
         bit = self.bit
-        return sorted({start for bits, start in found if bits & bit})
+        return [start for start, bits in found if bits & bit]
 
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
@@ -407,6 +407,23 @@ def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
     db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
                elements=len(expressions), flags=flags if flags is not None else 0)
     return db
+
+
+def _by_start(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, gate bits) of a sentence's gate words, in order of start, one entry a start with
+    the bits of every word that starts there ("hundred" and "hundreds"): sorted once per
+    sentence, so a gate's starts are read off in order."""
+    if len(words) < 2:
+        return words
+    words = sorted(words)
+    merged = [words[0]]
+    for start, bits in words[1:]:
+        last_start, last_bits = merged[-1]
+        if start == last_start:
+            merged[-1] = (start, last_bits | bits)
+        else:
+            merged.append((start, bits))
+    return merged
 
 
 class ArticleIndex:
@@ -486,7 +503,7 @@ class ArticleIndex:
             if word_bits[number]:
                 start = end - sizes[number] - starts[k]
                 if start >= 0:
-                    words[k].append((word_bits[number], start))
+                    words[k].append((start, word_bits[number]))
         found: dict[str, int] = {}
         where: dict[str, list[tuple[int, int]]] = {}
         inexact: set[str] = set()
@@ -499,11 +516,12 @@ class ArticleIndex:
                     inexact.add(text)
                     continue
                 found[text] = present[k]
-                where[text] = words[k]
+                where[text] = _by_start(words[k])
             else:                                  # written again: usually the very same hits
                 found[text] = known | present[k]
-                if words[k] != where[text]:
-                    where[text] = sorted(set(where[text]) | set(words[k]))
+                again = _by_start(words[k])
+                if again != where[text]:
+                    where[text] = _by_start(where[text] + again)
         return _Indexed(found, where, self.covered)
 
     def begin(self, texts: Iterable[str]) -> Any:
