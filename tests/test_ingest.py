@@ -255,3 +255,26 @@ def test_text_with_a_lone_surrogate_is_not_text() -> None:
 
     assert _is_text("plain") and _is_text("Київ ’") and _is_text("")
     assert not _is_text("bad \ud800 escape") and not _is_text("\udcff")
+
+
+def test_line_endings_become_newlines_and_odd_names_keep_their_type(tmp_path):
+    write(tmp_path, "crlf.txt", b"Title\r\n\r\nAt least 5 people were killed.\rPolice said.\r\n")
+    write(tmp_path, "plain.txt", b"Title\n\nAt least 6 people were killed.\n")
+    write(tmp_path, "dotted.", b"At least 7 people were killed.\n")
+    write(tmp_path, "noext", b"At least 8 people were killed.\n")
+    write(tmp_path, "a.b.MD", b"At least 9 people were killed.\n")
+    result = ingest([tmp_path], progress=False)
+    articles = by_file(result)
+    assert articles["crlf.txt"].text == "Title\n\nAt least 5 people were killed.\nPolice said.\n"
+    assert articles["plain.txt"].text == "Title\n\nAt least 6 people were killed.\n"
+    assert articles["a.b.MD"].format == "md"
+    from newsfigures.ingest import content_hash
+
+    assert all(a.content_hash == content_hash(a.text) for a in result.articles)
+    # Path(name).suffix: "dotted." and "noext" have none (and are not in SUFFIXES, so not walked).
+    from newsfigures.ingest import _suffix
+
+    for name in ["a.txt", "dir/a.TXT", "a.", ".hidden", "d.x/a", "a.tar.gz", "dir/.b.md", "a..b", "/abs/p.html"]:
+        assert _suffix(name) == Path(name).suffix, name
+    given = ingest([tmp_path / "dotted.", tmp_path / "noext"], progress=False)
+    assert sorted(p.reason for p in given.problems) == ["unsupported file type (none)"] * 2

@@ -46,6 +46,15 @@ def _is_text(value: str) -> bool:
     return True
 
 
+def _text_digest(text: str) -> str | None:
+    """:func:`content_hash` of text that holds only characters; None when it holds a lone
+    surrogate (the strict encoding that finds one is the one the hash needs anyway)."""
+    try:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError:
+        return None
+
+
 def content_hash(text: str) -> str:
     """SHA-256 of a text: what catches duplicate articles and keys the figure cache."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -69,7 +78,8 @@ class Article:
     n_chars: int = 0
 
     def __post_init__(self) -> None:
-        self.content_hash = content_hash(self.text)
+        if not self.content_hash:                 # readers that checked the text hash it as they do
+            self.content_hash = content_hash(self.text)
         self.n_chars = len(self.text)
 
     def as_row(self) -> dict:
@@ -146,6 +156,8 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 
 def normalise_newlines(text: str) -> str:
+    if "\r" not in text:                     # the usual case: one scan, no copies
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -266,6 +278,9 @@ def _html_metadata(meta: dict[str, str]) -> dict[str, str]:
 # Dates
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def normalise_date(value: object) -> str | None:
     """An ISO date (YYYY-MM-DD) from a manifest or front-matter value, or None.
 
@@ -279,7 +294,7 @@ def normalise_date(value: object) -> str | None:
     text = str(value).strip()
     if not text or text.lower() in {"nan", "none", "null", "unknown"}:
         return None
-    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    match = _ISO_DATE.match(text)
     if match:
         try:
             return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
@@ -411,10 +426,12 @@ def _guess_title(text: str) -> str | None:
     return None
 
 
-def read_file(path: Path, rel: str) -> Iterator[Article]:
+def read_file(path: str | Path, rel: str) -> Iterator[Article]:
     """Articles in one file (several for JSONL). Raises ArticleError for unusable files."""
-    suffix = path.suffix.lower()
-    text, encoding = decode(path.read_bytes())
+    suffix = os.path.splitext(path)[1].lower()
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    text, encoding = decode(raw)
     text = normalise_newlines(text)
     if suffix == ".jsonl":
         yield from _read_jsonl(text, rel, encoding)
@@ -427,7 +444,7 @@ def read_file(path: Path, rel: str) -> Iterator[Article]:
         fmt = "html"
     else:
         meta, text = split_front_matter(text)
-    if not text.strip():
+    if not text or text.isspace():
         raise ArticleError("the file has no article text", "add the article text")
     yield _make_article(rel, text, meta, encoding, fmt)
 
@@ -443,13 +460,14 @@ def _make_article(rel: str, text: str, meta: dict, encoding: str, fmt: str,
         "url": _meta_value(meta, "url", "link"),
     }
     # JSON and YAML escapes can spell a lone surrogate ("\ud800"): Python holds it, but it is
-    # not a character, and no table can store it.
+    # not a character, and no table can store it. The text is checked as it is hashed.
+    digest = _text_digest(text)
     for name, value in fields.items():
-        if not _is_text(value or ""):
+        if not (digest is not None if name == "text" else _is_text(value or "")):
             raise ArticleError(f"its {name} holds a lone surrogate escape (such as \\ud800), which is not text",
                                "remove or correct that escape")
     return Article(id=ident or _slug(rel.rsplit(".", 1)[0]), file=rel, published=published, encoding=encoding,
-                   format=fmt, **fields)
+                   format=fmt, content_hash=digest or "", **fields)
 
 
 def _read_jsonl(text: str, rel: str, encoding: str) -> Iterator[Article]:
@@ -529,21 +547,22 @@ class _Ledger:
         import sqlite3
 
         self.db = sqlite3.connect("")          # "": a private on-disk temporary database
-        self.db.executescript("""
-            CREATE TABLE manifest (path TEXT PRIMARY KEY, file TEXT, row_values TEXT, line INTEGER);
+        self.db.executescript(f"""
+            CREATE TABLE manifest (path TEXT PRIMARY KEY, file TEXT, line INTEGER, {', '.join(MANIFEST_FIELDS)});
             CREATE TABLE texts (digest BLOB PRIMARY KEY, file TEXT);
             CREATE TABLE ids (id TEXT PRIMARY KEY);
         """)
         self.has_manifest = False
 
     def add_manifest(self, rows: Iterable[tuple[str, ManifestRow]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?)",
-                            ((key, row.file, json.dumps(row.values), row.line) for key, row in rows))
+        marks = ", ".join("?" * (3 + len(MANIFEST_FIELDS)))
+        self.db.executemany(f"INSERT OR REPLACE INTO manifest VALUES ({marks})",
+                            ((key, row.file, row.line, *row.values) for key, row in rows))
         self.has_manifest = self.has_manifest or self.db.execute("SELECT 1 FROM manifest LIMIT 1").fetchone() is not None
 
     def manifest_row(self, path: str) -> ManifestRow | None:
-        found = self.db.execute("SELECT file, row_values, line FROM manifest WHERE path = ?", (path,)).fetchone()
-        return ManifestRow(found[0], tuple(json.loads(found[1])), found[2]) if found else None
+        found = self.db.execute("SELECT * FROM manifest WHERE path = ?", (path,)).fetchone()
+        return ManifestRow(found[1], found[3:], found[2]) if found else None
 
     def add_text(self, digest: bytes, file: str) -> str | None:
         """Note that ``file`` has this text; None, or the file that had it first."""
@@ -579,7 +598,6 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
     # Walked twice for a bar's total (a count is cheaper to hold than the list); once without a bar.
     total = sum(1 for _ in discover(paths)) if shown else None
     for name, base in tqdm(discover(paths), total=total, desc="ingest", unit="file", disable=disable):
-        path = Path(name)
         base_key = resolved.get(base) or resolved.setdefault(base, base.resolve())
         if base_key not in bases:
             bases.add(base_key)
@@ -592,15 +610,16 @@ def _ingest_files(paths: Iterable[Path], ledger: _Ledger, progress: bool | None)
                           fix="rename the file")
             continue
         inside = _inside(name, base)
-        rel = _relative(path, base, inside)
+        rel = _relative(Path(name), base, inside) if inside is None else inside
         if not os.path.exists(name):
-            yield Problem(str(path), "no such file", fix="check the path")
+            yield Problem(name, "no such file", fix="check the path")
             continue
-        if path.suffix.lower() not in SUFFIXES:
-            yield Problem(rel, f"unsupported file type {path.suffix or '(none)'}", fix="use .txt, .md, .html or .jsonl")
+        suffix = _suffix(name)
+        if suffix.lower() not in SUFFIXES:
+            yield Problem(rel, f"unsupported file type {suffix or '(none)'}", fix="use .txt, .md, .html or .jsonl")
             continue
         try:
-            articles = list(read_file(path, rel))
+            articles = list(read_file(name, rel))
         except ArticleError as exc:
             yield Problem(rel, exc.reason, fix=exc.fix)
             continue
@@ -651,6 +670,14 @@ def _apply_manifest(article: Article, row: ManifestRow, problems: list[Problem])
                                     level="warning", fix=exc.fix))
     elif fields.get("published_source") and not article.published:
         article.published_source = fields["published_source"]
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix`` for the names ``discover`` gives (already as pathlib writes them),
+    without making a Path."""
+    last = name.rsplit("/", 1)[-1] if os.sep == "/" else os.path.basename(name)
+    dot = last.rfind(".")
+    return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
 def _inside(name: str, base: Path) -> str | None:
