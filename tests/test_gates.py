@@ -400,6 +400,26 @@ def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
     assert ruled_out > len(texts)            # the index does rule sentences out
 
 
+def test_a_text_with_no_number_anywhere_gives_what_reading_it_gives() -> None:
+    """core_figures returns at once for a text the index shows with no digit run and no number
+    word: the same rows as reading it sentence by sentence, with the index and without."""
+    indexed, plain = Extractor(), Extractor()
+    plain._index = ArticleIndex([], enabled=False)
+    sentences = _sample_sentences()
+    crafted = ["Police said the shelter was hit in the morningTen people were killed there.",
+               "Rescuers dug all nightHundreds were still missing in Mariupol.",
+               "Someone phoned: none of the tents held.", "Seat A1 was hit and 3 died.", "\u0663 killed.",
+               "Dozens killed.", "TEN PEOPLE DIED.", "Kyiv\u2019s mayor said nobody died.", ""]
+    ruled_out = 0
+    for text in sentences + crafted + [" ".join(sentences[:40])]:
+        hits = indexed.index.scan(text)
+        quick = not indexed.index.hit(hits, [numbers.DIGIT_GATE, RULES.number_gate])
+        ruled_out += quick
+        assert indexed.core_figures(text, "2022-04-01") == plain.core_figures(text, "2022-04-01"), text
+    assert indexed.core_figures(crafted[0], None) and indexed.core_figures(crafted[1], None)   # glued: found
+    assert ruled_out > len(sentences) // 3
+
+
 def test_a_caption_run_into_the_next_sentence_is_read_as_two_sentences_by_the_index_too() -> None:
     """The index reads the whole article: at a seam with no space ("…24 MarchThe…") the month
     still ends its sentence, a word never starts before its sentence, and the figures are the

@@ -478,6 +478,17 @@ class ArticleIndex:
         """(expression id, end) of every hit in an article ([] without hyperscan)."""
         return self.db.scan(article) if self.db is not None else []
 
+    def hit(self, hits: list[tuple[int, int]], gates: list[Gate]) -> bool:
+        """Does an expression of any of the gates hit among an article's hits?"""
+        mask = 0
+        for gate in gates:
+            mask |= gate.bit
+        bits = self.bits
+        for number, _ in hits:
+            if bits[number] & mask:
+                return True
+        return False
+
     def ends(self, gate: Gate, hits: list[tuple[int, int]]) -> list[int]:
         """Where the gate's expressions end among an article's hits, in order."""
         ids = {self.ids[key] for key in zip(gate.expressions, gate.flags)}

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
-from .caseless import ArticleIndex
+from .caseless import ArticleIndex, lowers_exactly
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
@@ -72,11 +72,15 @@ class Extractor:
 
     def core_figures(self, text: str, published: Any) -> list[dict[str, Any]]:
         """The figures of a text, without the article's metadata (what the cache stores)."""
-        published_date = _as_date(published)
         # One hyperscan pass over the article: where captions may run into the next sentence,
         # and what the index needs (see caseless.ArticleIndex).
         scanner = self.index
         hits = scanner.scan(text)
+        if scanner.active and not scanner.hit(hits, [DIGIT_GATE, self.rules.number_gate]) and lowers_exactly(text):
+            # No digit run and no number word anywhere, and every sentence indexed: holds_numbers
+            # would rule out each one. (A sentence alone, as often as not.)
+            return []
+        published_date = _as_date(published)
         sentences = split_sentences(text, scanner.ends(GLUE_GATE, hits) if scanner.active else None)
         keys = [sentence_key(s.text) for s in sentences]
         first: dict[str, int] = {}
