@@ -136,24 +136,31 @@ def split_sentences(text: str, glue: list[int] | None = None) -> list[Sentence]:
     cuts = _boundaries(text, line_starts, glue)
     k = 0
     for line, line_start in zip(lines, line_starts):
-        inner = []
         line_end = line_start + len(line)
+        inner: list[int] = []
         while k < len(cuts) and cuts[k] <= line_end:
             inner.append(cuts[k] - line_start)
             k += 1
-        if not line.strip():
+        if not line or line.isspace():
+            continue
+        if not inner:                        # the usual line: no sentence ends inside it
+            _add_sentence(sentences, line, line_start)
             continue
         bounds = [0] + inner + [len(line)]
         for a, b in zip(bounds, bounds[1:]):
-            chunk = line[a:b]
-            stripped = chunk.strip()
-            if not stripped or not any(ch.isalnum() for ch in stripped):
-                continue
-            lead = len(chunk) - len(chunk.lstrip())
-            start = line_start + a + lead
-            end = start + len(stripped)
-            sentences.append(Sentence(len(sentences), start, end, stripped))
+            _add_sentence(sentences, line[a:b], line_start + a)
     return sentences
+
+
+def _add_sentence(sentences: list[Sentence], chunk: str, start: int) -> None:
+    """``chunk`` (at ``start``) as the next sentence, less the spaces around it, when it holds a
+    letter or digit."""
+    stripped = chunk.strip()
+    if not stripped or not (stripped[0].isalnum() or any(ch.isalnum() for ch in stripped)):
+        return
+    if chunk[0].isspace():
+        start += len(chunk) - len(chunk.lstrip())
+    sentences.append(Sentence(len(sentences), start, start + len(stripped), stripped))
 
 
 # What str.split() splits on in ASCII text, besides the space.
