@@ -231,8 +231,10 @@ def series(figures: str, outs: tuple[str, ...], summary_outs: tuple[str, ...]) -
 @click.option("--incremental-size", default=10000, show_default=True,
               help="Corpus size for the add-one-article run (0 to skip).")
 @click.option("--report-series", default=100, show_default=True, help="Series in the report-scale run (0 to skip).")
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Timed runs of each extraction and of the baseline; the fastest is reported, every run is listed.")
 def bench(sizes: str, jobs_list: str, workdir: str, source: str, out: str, baseline_sentences: int,
-          incremental_size: int, report_series: int) -> None:
+          incremental_size: int, report_series: int, repeat: int) -> None:
     """Measure speed and memory on a synthetic corpus of real sentences.
 
     Reports articles/s, MB/s (per core) and peak memory for extraction at
@@ -244,7 +246,7 @@ def bench(sizes: str, jobs_list: str, workdir: str, source: str, out: str, basel
 
     results = run([int(x) for x in sizes.split(",") if x], [int(x) for x in jobs_list.split(",") if x],
                   Path(workdir), Path(source), Path(out), baseline_sentences, incremental_size or None,
-                  report_series or None)
+                  report_series or None, repeat)
     click.echo(markdown(results))
 
 
