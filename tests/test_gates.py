@@ -479,3 +479,30 @@ def test_indexes_made_and_dropped_one_after_another_each_scan_with_their_own_scr
     for n in range(300):
         gate = Gate(["said", f"w{n}x"] + [f"v{k}y" for k in range(n % 7)])
         assert ArticleIndex([gate]).presence(["Officials said so."])["Officials said so."] & gate.bit
+
+
+def test_the_compiled_index_is_kept_on_disk_and_a_bad_copy_is_compiled_again(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    gates = RULES.gates + [numbers.DIGIT_GATE]
+    text = "At least 12 people were killed in Mariupol, officials said on Sunday."
+    first = ArticleIndex(gates)
+    stored = list((tmp_path / "newsfigures").glob("index-*.hsdb"))
+    assert len(stored) == 1 and stored[0].stat().st_size > 0
+    compile_database = caseless._hs.Database
+
+    def no_compiling() -> None:
+        raise AssertionError("compiled, not loaded")
+
+    monkeypatch.setattr(caseless._hs, "Database", no_compiling)
+    again = ArticleIndex(gates)                                   # loaded, not compiled
+    assert again.scan(text) == first.scan(text) and first.scan(text)
+    monkeypatch.setattr(caseless._hs, "Database", compile_database)
+    stored[0].write_bytes(b"not a database")
+    mended = ArticleIndex(gates)                                  # compiled again, and stored again
+    assert mended.scan(text) == first.scan(text)
+    assert stored[0].read_bytes() != b"not a database"
+    other = ArticleIndex([numbers.DIGIT_GATE])                    # other expressions, another file
+    assert len(list((tmp_path / "newsfigures").glob("index-*.hsdb"))) == 2 and other.scan(text)
+    (tmp_path / "blocked").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
+    assert ArticleIndex(gates).scan(text) == first.scan(text)     # nowhere to keep it: compiled each time

