@@ -501,8 +501,10 @@ def test_the_compiled_index_is_kept_on_disk_and_a_bad_copy_is_compiled_again(tmp
     mended = ArticleIndex(gates)                                  # compiled again, and stored again
     assert mended.scan(text) == first.scan(text)
     assert stored[0].read_bytes() != b"not a database"
-    other = ArticleIndex([numbers.DIGIT_GATE])                    # other expressions, another file
+    other = ArticleIndex(RULES.gates)                             # other expressions, another file
     assert len(list((tmp_path / "newsfigures").glob("index-*.hsdb"))) == 2 and other.scan(text)
+    small = ArticleIndex([numbers.DIGIT_GATE])                    # one expression: compiled, not kept
+    assert len(list((tmp_path / "newsfigures").glob("index-*.hsdb"))) == 2 and small.scan(text)
     (tmp_path / "blocked").write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
     assert ArticleIndex(gates).scan(text) == first.scan(text)     # nowhere to keep it: compiled each time

@@ -410,17 +410,18 @@ def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
     """A hyperscan block-mode database of the expressions, each with its position as id.
 
     Compiling the extractor's takes a tenth of a second, in every process (each worker of a
-    parallel run): the compiled database is kept on disk, keyed by the expressions, their
-    flags and the hyperscan version, and loaded (hyperscan checks it suits this CPU)."""
+    parallel run): a database of many expressions is kept on disk, keyed by the expressions,
+    their flags and the hyperscan version, and loaded (hyperscan checks it suits this CPU).
+    A small one compiles in a millisecond or two, and is not kept."""
+    if len(expressions) < _STORED_MIN:
+        return _compiled(expressions, flags)
     key = hashlib.sha256(json.dumps([expressions, flags, hyperscan_version()]).encode()).hexdigest()[:16]
     stored = user_cache_dir() / f"index-{key}.hsdb"
     try:
         return _hs.loadb(stored.read_bytes(), _hs.HS_MODE_BLOCK)
     except (OSError, _hs.HyperscanError):
         pass
-    db = _hs.Database()
-    db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
-               elements=len(expressions), flags=flags if flags is not None else 0)
+    db = _compiled(expressions, flags)
     try:
         stored.parent.mkdir(parents=True, exist_ok=True)
         partial = stored.with_name(f"{stored.name}.{os.getpid()}.partial")
@@ -428,6 +429,16 @@ def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
         partial.replace(stored)
     except OSError:
         pass                                  # a read-only home: compile it each time
+    return db
+
+
+_STORED_MIN = 32             # expressions: a database this big is worth keeping on disk
+
+
+def _compiled(expressions: list[str], flags: list[int] | None) -> Any:
+    db = _hs.Database()
+    db.compile(expressions=[e.encode("ascii") for e in expressions], ids=list(range(len(expressions))),
+               elements=len(expressions), flags=flags if flags is not None else 0)
     return db
 
 
