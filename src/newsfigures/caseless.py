@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import os
 import re
 import sys
 import threading
@@ -27,7 +26,7 @@ from _thread import get_ident
 from bisect import bisect_right
 from typing import Any, Iterable, Iterator
 
-from .config import user_cache_dir
+from .config import store_in_cache, user_cache_dir
 
 
 def _optional(module: str) -> Any:
@@ -422,13 +421,7 @@ def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
     except (OSError, _hs.HyperscanError):
         pass
     db = _compiled(expressions, flags)
-    try:
-        stored.parent.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(f"{stored.name}.{os.getpid()}.partial")
-        partial.write_bytes(_hs.dumpb(db))
-        partial.replace(stored)
-    except OSError:
-        pass                                  # a read-only home: compile it each time
+    store_in_cache(stored.name, _hs.dumpb(db))            # a read-only home: compiled each time
     return db
 
 

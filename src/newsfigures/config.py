@@ -25,6 +25,29 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsfigures"
 
 
+CACHE_KEEP = 4      # files of one kind kept in the user cache: the newest, for checkouts in turn
+
+
+def store_in_cache(name: str, data: bytes) -> None:
+    """Write ``data`` to the user cache as ``name`` (a kind, "-", a key: "gazetteer-…"),
+    whole or not at all, and drop all but the CACHE_KEEP newest files of that kind: each new
+    build or rules change has a new key, and old files would otherwise pile up. A cache that
+    cannot be written is no error: the caller builds the thing again next time."""
+    folder = user_cache_dir()
+    kind = name.split("-", 1)[0]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{name}.{os.getpid()}.partial"
+        partial.write_bytes(data)
+        partial.replace(folder / name)
+        same_kind = sorted(folder.glob(f"{kind}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in same_kind[CACHE_KEEP:]:
+            if not old.name.endswith(".partial"):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def project_root(start: Path | None = None) -> Path:
     """The nearest folder upwards holding ``dvc.yaml`` (or $NEWSFIGURES_ROOT).
 

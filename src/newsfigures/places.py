@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .config import user_cache_dir
+from .config import store_in_cache, user_cache_dir
 from .rules import Rules
 
 # Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
@@ -148,14 +147,7 @@ def _gazetteer(digest: str, rules: Rules) -> Tables:
     except (OSError, pickle.PickleError, EOFError):
         pass
     tables = _build_gazetteer(rules)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = stored.with_name(f"{stored.name}.{os.getpid()}.partial")
-        with open(partial, "wb") as handle:
-            pickle.dump(tables, handle, protocol=5)
-        partial.replace(stored)
-    except OSError:
-        pass                                  # a read-only home: build it each time
+    store_in_cache(stored.name, pickle.dumps(tables, protocol=5))     # a read-only home: built each time
     return tables
 
 
