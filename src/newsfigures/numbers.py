@@ -306,11 +306,7 @@ def holds_numbers(sentence: str, rules: Rules) -> bool:
     starts = rules.number_gate.starts(sentence)
     if starts is None:
         return numberish(rules, sentence)
-    match = rules.number_word_at
-    for start in starts:
-        if match(sentence, start) is not None:
-            return True
-    return False
+    return next(caseless.matches_at(rules.number_word_re, sentence, starts), None) is not None
 
 
 def find_numbers(sentence: str, rules: Rules) -> list[Mention]:

@@ -214,7 +214,7 @@ class Rules:
         numberish = "(?:" + _alternation(number_words) + ")"
         self._numberish_at_start = re.compile(r"\b" + numberish)
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
-        self.number_word_at = re.compile(r"\b" + numberish, re.I).match    # at a number word's start
+        self.number_word_re = re.compile(r"\b" + numberish, re.I)    # tried at number words' starts
         self.number_gate = caseless.Gate(number_words)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
