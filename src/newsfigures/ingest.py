@@ -428,7 +428,7 @@ def _guess_title(text: str) -> str | None:
 
 def read_file(path: str | Path, rel: str) -> Iterator[Article]:
     """Articles in one file (several for JSONL). Raises ArticleError for unusable files."""
-    suffix = os.path.splitext(path)[1].lower()
+    suffix = _suffix(os.fspath(path)).lower()
     with open(path, "rb") as handle:
         raw = handle.read()
     text, encoding = decode(raw)
@@ -673,8 +673,8 @@ def _apply_manifest(article: Article, row: ManifestRow, problems: list[Problem])
 
 
 def _suffix(name: str) -> str:
-    """``Path(name).suffix`` for the names ``discover`` gives (already as pathlib writes them),
-    without making a Path."""
+    """``Path(name).suffix`` for the names ``discover`` gives and for a Path's own name (both
+    already as pathlib writes them), without making a Path."""
     last = name.rsplit("/", 1)[-1] if os.sep == "/" else os.path.basename(name)
     dot = last.rfind(".")
     return last[dot:] if 0 < dot < len(last) - 1 else ""
