@@ -210,3 +210,35 @@ def test_a_change_to_the_extractor_code_is_a_new_extractor_version(tmp_path):
     with open(tmp_path / "fields.py", "a") as handle:
         handle.write("\n# a changed rule of thumb\n")
     assert extract.code_digest(tmp_path) != extract.code_digest()      # so the cache misses
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), n * n
+
+
+def test_the_quiet_pool_returns_in_order_replaces_a_dead_worker_and_shuts_down():
+    import os
+    import signal
+
+    pool = runner._quiet_pool(2)
+    try:
+        assert [sq for _, sq in pool.map(_pid_and_square, range(20), chunksize=1)] == [n * n for n in range(20)]
+        victim = pool.map(_pid_and_square, [0])[0][0]
+        os.kill(victim, signal.SIGKILL)
+        # Its handler still watches the workers: the dead one is replaced and work goes on.
+        results = pool.map_async(_pid_and_square, range(40), chunksize=1).get(timeout=60)
+        assert [sq for _, sq in results] == [n * n for n in range(40)]
+        assert victim not in {pid for pid, _ in results}
+    finally:
+        pool.close()
+        pool.join()
+    assert not pool._worker_handler.is_alive()
+
+
+def test_batches_in_flight_keep_articles_in_order(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "IN_FLIGHT", 1)
+    one = extract(corpus, tmp_path / "one")
+    monkeypatch.setattr(runner, "IN_FLIGHT", 5)
+    assert extract(corpus, tmp_path / "many", jobs=2) == one

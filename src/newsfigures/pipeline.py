@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -68,6 +69,10 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
     """Extract, check, write. A table that breaks its contract is never put in place."""
     from tqdm import tqdm
 
+    if "numpy" not in sys.modules:
+        # Nothing here does linear algebra: OpenBLAS's threads (numpy comes with pyarrow) would
+        # only spin beside the extraction workers, on the same cores. A user's setting wins.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     options = ExtractOptions(default_country=default_country, rules_dir=rules_dir)
     extractor = extractor_for(asdict(options))
     problems: list[Problem] = []
