@@ -447,6 +447,25 @@ def test_a_caption_run_into_the_next_sentence_is_read_as_two_sentences_by_the_in
     assert read.present[first_sentence] & fields.DATE_GATE.bit
 
 
+
+def test_the_article_index_reads_hits_in_any_order() -> None:
+    """Hits are walked in order of end, and one out of order is looked up: any order of the
+    same hits gives the same index (hyperscan does not promise an order)."""
+    import random
+
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt")))
+    index = Extractor().index
+    hits = index.scan(text)
+    sentences = split_sentences(text)
+    spans, texts = [(s.start, s.end) for s in sentences], [s.text for s in sentences]
+    expected = index.read_article(texts, spans, sorted(hits, key=lambda hit: hit[1]))
+    assert len(expected.present) > 100
+    for seed in range(3):
+        shuffled = random.Random(seed).sample(hits, len(hits))
+        read = index.read_article(texts, spans, shuffled)
+        assert (read.present, read.starts) == (expected.present, expected.starts)
+
+
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(st.sampled_from(list("abzAZ .!?)(’'\"”“\n\t\u00a0éß_1-") + ["The ", "Pictured "]),
                     max_size=40).map("".join))

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsfigures.sentences import sentence_key, split_sentences
+from newsfigures.sentences import sentence_key, sentence_keys, split_sentences
 
 
 def test_offsets_point_into_the_text():
@@ -44,3 +44,19 @@ def test_sentence_key_is_the_normalised_text(text):
 def test_sentence_key_folds_every_ascii_whitespace_character() -> None:
     for space in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f":
         assert sentence_key(f"Ten{space}died.") == "ten died", repr(space)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "İ", ".", " ", "  ", "\t", "\n", "\n\n", "\u00a0", "\x1f", "\x85",
+                                 "Kyiv", "’", "\x0b", "\x0c", "\r", "\x1c", " 8 died. ", "The", "THE", "\x07"]),
+                max_size=30).map("".join))
+def test_sentence_keys_of_an_article_are_each_sentences_key(article):
+    # Checked once for the article: the same keys as sentence by sentence, whitespace and all.
+    texts = [s.text for s in split_sentences(article)]
+    assert sentence_keys(texts, article) == [sentence_key(text) for text in texts]
+
+
+def test_sentence_keys_fold_whitespace_found_anywhere_in_the_article():
+    article = "Ten  died.\nTen died\n\tTen\x0bdied."
+    texts = [s.text for s in split_sentences(article)]
+    assert sentence_keys(texts, article) == ["ten died"] * 3

@@ -532,8 +532,17 @@ class ArticleIndex:
         present = [0] * len(texts)
         words: list[list[tuple[int, int]]] = [[] for _ in texts]
         bits, word_bits, sizes = self.bits, self.word_bits, self.sizes
+        n = len(starts)
+        k = -1
         for number, end in hits:
-            k = bisect_right(starts, end - 1) - 1
+            # k: the last sentence starting at or before the hit's last character. Hits come
+            # mostly in order of end, so k steps forward; one out of order is looked up.
+            last = end - 1
+            if k >= 0 and last < starts[k]:
+                k = bisect_right(starts, last) - 1
+            else:
+                while k + 1 < n and starts[k + 1] <= last:
+                    k += 1
             if k < 0:
                 continue
             present[k] |= bits[number]

@@ -22,7 +22,7 @@ from .native import code_digest
 from .numbers import DIGIT_GATE, Mention, find_numbers, holds_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules
-from .sentences import GLUE_GATE, sentence_key, split_sentences
+from .sentences import GLUE_GATE, sentence_keys, split_sentences
 from .tables import FIGURE_COLUMNS
 
 # A figure picked in a sentence: its number, noun phrase, metric, clause, and the ends of the
@@ -82,14 +82,14 @@ class Extractor:
             return []
         published_date = _as_date(published)
         sentences = split_sentences(text, scanner.ends(GLUE_GATE, hits) if scanner.active else None)
-        keys = [sentence_key(s.text) for s in sentences]
+        texts = [s.text for s in sentences]
+        keys = sentence_keys(texts, text)
         first: dict[str, int] = {}
         for index, key in enumerate(keys):
             first.setdefault(key, index)
         # A sentence printed again word for word (a caption twice) is skipped
         # entirely, as if it were not there.
         repeated = [first[key] != index for index, key in enumerate(keys)]
-        texts = [s.text for s in sentences]
         context = _ArticleContext(self, texts, repeated)
         rows: list[dict[str, Any]] = []
         # Patterns then skip the sentences this article's index rules out (same matches, fewer scans).

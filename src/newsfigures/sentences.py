@@ -165,6 +165,7 @@ def _add_sentence(sentences: list[Sentence], chunk: str, start: int) -> None:
 
 # What str.split() splits on in ASCII text, besides the space.
 _ASCII_WHITESPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+_ASCII_WHITESPACE_IN_LINES = tuple(space for space in _ASCII_WHITESPACE if space != "\n")
 
 
 def sentence_key(text: str) -> str:
@@ -176,10 +177,20 @@ def sentence_key(text: str) -> str:
     return " ".join(text.split()).lower().strip(" .")
 
 
-def _no_ascii_whitespace(text: str) -> bool:
+def sentence_keys(texts: list[str], article: str) -> list[str]:
+    """:func:`sentence_key` of each sentence of ``article``. No sentence holds a line end, so
+    when the article has no other ASCII whitespace but the space (tested once, not per
+    sentence), a sentence needs only the double-space test."""
+    if not (article.isascii() and _no_ascii_whitespace(article, _ASCII_WHITESPACE_IN_LINES)):
+        return [sentence_key(text) for text in texts]
+    return [text.lower().strip(" .") if "  " not in text else " ".join(text.split()).lower().strip(" .")
+            for text in texts]
+
+
+def _no_ascii_whitespace(text: str, spaces: tuple[str, ...] = _ASCII_WHITESPACE) -> bool:
     """No ASCII whitespace but the space in ``text``: one ``in`` test (a memchr) per character,
     where ``isprintable`` looks up every character of the text."""
-    for space in _ASCII_WHITESPACE:
+    for space in spaces:
         if space in text:
             return False
     return True
