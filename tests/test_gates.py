@@ -38,6 +38,8 @@ def _gated() -> dict[str, tuple[Gate, Callable[[str], bool]]]:
         "population cues": (RULES.population_cue_gate, lambda text: bool(RULES.population_cue_re.slow.search(text))),
         "digits": (numbers.DIGIT_GATE, lambda text: bool(numbers.DIGITS.search(text))),
         "glue": (sentences.GLUE_GATE, lambda text: bool(sentences._GLUE.search(text))),
+        "spaces": (sentences.SPACES_GATE, lambda text: "  " in text or not sentences._no_ascii_whitespace(
+            text.replace("\n", " "))),
     }
     patterns: dict[str, Caseless] = {"speech": RULES.speech_re, "any event": RULES.any_event_re,
                                      "word numbers": RULES.word_number_re, "vague": RULES.vague_re,
@@ -115,6 +117,7 @@ SOURCES: dict[str, list[str]] = {
     "hard boundary": fields._HARD_WORDS + ["he", "she", "they", "we", "i", "it", "said", "added"],
     "glue": ["morningA ", "rubblePeople ", "xy.Z ", "ab’C ", "ab”C ", "iPhone ", "McD", "aB", "ab)C", "ab'C "],
     "digits": ["1", "12", "1,459", "3.4", "07", "a1", "£5", "$5", "€5", "#5", "+5", "/5", ":5", ".5", ",5", "٣", "²"],
+    "spaces": ["  ", "a  b", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f"],
     "dates": fields._MONTH_WORDS + fields.WEEKDAYS + fields._RELATIVE_WORDS + ["of", "1st", "24"],
 } | {f"event {slug}": cues for slug, cues in _CUES.items()}
 

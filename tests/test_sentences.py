@@ -47,16 +47,31 @@ def test_sentence_key_folds_every_ascii_whitespace_character() -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["a", "B", "İ", ".", " ", "  ", "\t", "\n", "\n\n", "\u00a0", "\x1f", "\x85",
-                                 "Kyiv", "’", "\x0b", "\x0c", "\r", "\x1c", " 8 died. ", "The", "THE", "\x07"]),
+@given(st.lists(st.sampled_from(["a", "B", "İ", ".", " ", "  ", "   ", "\t", "\n", "\n\n", "\u00a0", "\x1f", "\x85",
+                                 "\u2009", "\u3000", "\u200b", "Kyiv", "’", "\x0b", "\x0c", "\r", "\x1c",
+                                 " 8 died. ", "The", "THE", "\x07"]),
                 max_size=30).map("".join))
 def test_sentence_keys_of_an_article_are_each_sentences_key(article):
-    # Checked once for the article: the same keys as sentence by sentence, whitespace and all.
-    texts = [s.text for s in split_sentences(article)]
-    assert sentence_keys(texts, article) == [sentence_key(text) for text in texts]
+    # The article index's marks stand in for each sentence's own whitespace test.
+    from newsfigures.caseless import ArticleIndex
+    from newsfigures.sentences import SPACES_GATE
+
+    sentences = split_sentences(article)
+    texts, spans = [s.text for s in sentences], [(s.start, s.end) for s in sentences]
+    expected = [sentence_key(text) for text in texts]
+    assert sentence_keys(texts, spans, None) == expected
+    index = ArticleIndex([SPACES_GATE])
+    if index.active:
+        assert sentence_keys(texts, spans, index.ends(SPACES_GATE, index.scan(article))) == expected
 
 
-def test_sentence_keys_fold_whitespace_found_anywhere_in_the_article():
-    article = "Ten  died.\nTen died\n\tTen\x0bdied."
-    texts = [s.text for s in split_sentences(article)]
-    assert sentence_keys(texts, article) == ["ten died"] * 3
+def test_sentence_keys_fold_whitespace_wherever_the_index_marks_it():
+    from newsfigures.caseless import ArticleIndex
+    from newsfigures.sentences import SPACES_GATE
+
+    article = "Ten  died.\nTen died\n\tTen\x0bdied.\nTen\u00a0died.\nTen\rdied"
+    sentences = split_sentences(article)
+    texts, spans = [s.text for s in sentences], [(s.start, s.end) for s in sentences]
+    index = ArticleIndex([SPACES_GATE])
+    marks = index.ends(SPACES_GATE, index.scan(article)) if index.active else None
+    assert sentence_keys(texts, spans, marks) == ["ten died"] * 5

@@ -22,7 +22,7 @@ from .native import code_digest
 from .numbers import DIGIT_GATE, Mention, find_numbers, holds_numbers, search_at_end
 from .places import Gazetteer
 from .rules import Rules, load_rules
-from .sentences import GLUE_GATE, sentence_keys, split_sentences
+from .sentences import GLUE_GATE, SPACES_GATE, sentence_keys, split_sentences
 from .tables import FIGURE_COLUMNS
 
 # A figure picked in a sentence: its number, noun phrase, metric, clause, and the ends of the
@@ -59,7 +59,7 @@ class Extractor:
     def index(self) -> ArticleIndex:
         """The one-pass word index of the rules' gates, built on first use like the gazetteer."""
         if self._index is None:
-            self._index = ArticleIndex(self.rules.gates + GATES + [DIGIT_GATE, GLUE_GATE])
+            self._index = ArticleIndex(self.rules.gates + GATES + [DIGIT_GATE, GLUE_GATE, SPACES_GATE])
         return self._index
 
     @property
@@ -83,7 +83,8 @@ class Extractor:
         published_date = _as_date(published)
         sentences = split_sentences(text, scanner.ends(GLUE_GATE, hits) if scanner.active else None)
         texts = [s.text for s in sentences]
-        keys = sentence_keys(texts, text)
+        spans = [(s.start, s.end) for s in sentences]
+        keys = sentence_keys(texts, spans, scanner.ends(SPACES_GATE, hits) if scanner.active else None)
         first: dict[str, int] = {}
         for index, key in enumerate(keys):
             first.setdefault(key, index)
@@ -93,7 +94,7 @@ class Extractor:
         context = _ArticleContext(self, texts, repeated)
         rows: list[dict[str, Any]] = []
         # Patterns then skip the sentences this article's index rules out (same matches, fewer scans).
-        previous = scanner.begin_article(texts, [(s.start, s.end) for s in sentences], hits)
+        previous = scanner.begin_article(texts, spans, hits)
         try:
             for index, sentence in enumerate(sentences):
                 if repeated[index] or not holds_numbers(sentence.text, self.rules):

@@ -41,6 +41,10 @@ _GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])"
 # article already (split_sentences' ``glue``), or this module's own, for a text alone.
 GLUE_GATE = caseless.Gate.marks(r"[a-z]{2}[.!?)'\"a-z][A-Z]", 1, caseless=False)
 _GLUE_INDEX = caseless.ArticleIndex([GLUE_GATE])
+# What a sentence key folds in ASCII text, besides the line end no sentence holds: ASCII
+# whitespace other than the space, and two spaces. Marked in the extractor's article index
+# (where each ends), so the key of a sentence with no mark needs no test of its own.
+SPACES_GATE = caseless.Gate.marks(r"[\t\x0b\x0c\r\x1c-\x1f]|  ", 1, caseless=False)
 _GLUE_PASS_MIN = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
 _CAPITALISED = re.compile(r"[A-Z][a-z]*")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
@@ -165,7 +169,6 @@ def _add_sentence(sentences: list[Sentence], chunk: str, start: int) -> None:
 
 # What str.split() splits on in ASCII text, besides the space.
 _ASCII_WHITESPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
-_ASCII_WHITESPACE_IN_LINES = tuple(space for space in _ASCII_WHITESPACE if space != "\n")
 
 
 def sentence_key(text: str) -> str:
@@ -177,20 +180,28 @@ def sentence_key(text: str) -> str:
     return " ".join(text.split()).lower().strip(" .")
 
 
-def sentence_keys(texts: list[str], article: str) -> list[str]:
-    """:func:`sentence_key` of each sentence of ``article``. No sentence holds a line end, so
-    when the article has no other ASCII whitespace but the space (tested once, not per
-    sentence), a sentence needs only the double-space test."""
-    if not (article.isascii() and _no_ascii_whitespace(article, _ASCII_WHITESPACE_IN_LINES)):
+def sentence_keys(texts: list[str], spans: list[tuple[int, int]], spaces: list[int] | None) -> list[str]:
+    """:func:`sentence_key` of each sentence of an article (``texts[k]`` at ``spans[k]``, in
+    order), given where SPACES_GATE's expression ends in it (``spaces``; None: not known). An
+    ASCII sentence with no such mark inside has nothing to fold: its key needs no test."""
+    if spaces is None:
         return [sentence_key(text) for text in texts]
-    return [text.lower().strip(" .") if "  " not in text else " ".join(text.split()).lower().strip(" .")
-            for text in texts]
+    keys: list[str] = []
+    m, n = 0, len(spaces)
+    for text, (start, end) in zip(texts, spans):
+        while m < n and spaces[m] <= start:
+            m += 1
+        if text.isascii() and not (m < n and spaces[m] <= end):
+            keys.append(text.lower().strip(" ."))
+        else:
+            keys.append(sentence_key(text))
+    return keys
 
 
-def _no_ascii_whitespace(text: str, spaces: tuple[str, ...] = _ASCII_WHITESPACE) -> bool:
+def _no_ascii_whitespace(text: str) -> bool:
     """No ASCII whitespace but the space in ``text``: one ``in`` test (a memchr) per character,
     where ``isprintable`` looks up every character of the text."""
-    for space in spaces:
+    for space in _ASCII_WHITESPACE:
         if space in text:
             return False
     return True
