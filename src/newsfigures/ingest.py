@@ -383,6 +383,10 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
         if not name:
             problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
             continue
+        if _plain_file_in(root, name):                            # the usual row: one lstat
+            yield f"{root.rstrip('/')}/{name}", ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS),
+                                                           number)
+            continue
         target = realpath_under(root, name)                         # what Path.resolve() gives, as a string
         if target != root and not target.startswith(inside):
             problems.append(Problem(where, f"manifest row points outside the input folder: {name}",
@@ -715,6 +719,18 @@ def realpath_under(root: str, name: str) -> str:
         if stat.S_ISLNK(mode):
             return os.path.realpath(os.path.join(root, name))
     return f"{top}/{name}"
+
+
+def _plain_file_in(root: str, name: str) -> bool:
+    """Is ``name`` a regular file (not a symbolic link) right in the resolved folder ``root``?
+    Then ``realpath_under(root, name)`` is the joined name, and it is a file: one lstat answers
+    both, where the general path takes an lstat and a stat."""
+    if os.sep != "/" or not name or "/" in name or name in (".", ".."):
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(f"{root.rstrip('/')}/{name}").st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _real(name: str, base_key: Path, inside: str | None) -> str:

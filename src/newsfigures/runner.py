@@ -27,7 +27,7 @@ from .ingest import content_hash
 
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
-IN_FLIGHT = 3             # batches given to the workers before the oldest is waited for
+IN_FLIGHT = 4             # batches given to the workers before the oldest is waited for
 ROW_GROUP = 10_000        # most rows per Parquet row group / CSV flush
 ROW_GROUP_TEXT = 8_000_000  # most characters of long text per row group: 10,000 whole articles would
                             # hold 50 MB of text in memory (twice, while Arrow converts them)
@@ -227,14 +227,12 @@ class TableWriter:
     """
 
     def __init__(self, paths: Path | list[Path], columns: dict[str, tuple[str, str]]) -> None:
-        from .tables import arrow_schema
-
         self.paths = [Path(p) for p in (paths if isinstance(paths, list) else [paths])]
         for path in self.paths:
             if path.suffix.lower() not in (".csv", ".parquet"):
                 raise ValueError(f"{path}: output must end in .csv or .parquet")
         self.columns = columns
-        self.schema = arrow_schema(columns)
+        self._schema: Any = None
         self.tmps = [p.with_name(p.name + ".partial") for p in self.paths]
         self.names = list(columns)
         self.buffer: dict[str, list] = {name: [] for name in self.names}    # rows waiting, by column
@@ -274,6 +272,16 @@ class TableWriter:
                 self.pending -= row
                 self.pending_text = 0
                 row = 0
+
+    @property
+    def schema(self) -> Any:
+        """The Arrow schema, made at the first row group: importing pyarrow (and the pandas it
+        brings) then overlaps with extraction instead of delaying the workers' first batch."""
+        if self._schema is None:
+            from .tables import arrow_schema
+
+            self._schema = arrow_schema(self.columns)
+        return self._schema
 
     def _text_size(self, start: int, stop: int) -> int:
         """Characters of long text in buffered rows start:stop (values that are not strings count 0)."""
