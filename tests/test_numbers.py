@@ -1,6 +1,8 @@
 """The number parser: what is a number, its value, bounds and qualifier, and what is never a count."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsfigures.numbers import find_numbers
 from newsfigures.rules import load_rules
@@ -75,3 +77,35 @@ def test_ranges(text, low, high):
 ])
 def test_never_counts(text):
     assert find_numbers(text, RULES) == []
+
+
+# The guards that spare a regex call stand for the regexes they guard, character for character.
+_EDGES = ["", " ", "  ", "\u00a0", "\t", "\n", "1", "٣", "-", "–", "+", ":", "to", "To", "TO", "t", "one", "1",
+          "m", "M", "k", "K", "\u212a", "bn", "mln", "Million", "thousand", "h", "hundred", "b", "plus", "Plus",
+          "or more", "or so", "OR MORE", "x", "é", ".", "/"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_EDGES), max_size=8).map("".join))
+def test_number_guards_agree_with_their_patterns(text):
+    for pos in range(len(text) + 1):
+        _guards_agree(text, pos)
+
+
+def _guards_agree(text: str, pos: int) -> None:
+    import re
+
+    from newsfigures import numbers
+
+    if numbers._SUFFIX.match(text, pos):
+        assert numbers._may_be_scaled(text, pos), (text, pos)
+    if numbers._RATIO_AFTER.match(text, pos):
+        assert numbers._may_be_ratio(text, pos), (text, pos)
+    spaced = (re.compile(r"[ \u00a0]\d").match(text, pos) is not None
+              or re.compile(r"\d[ \u00a0]$").search(text[max(0, pos - 2):pos]) is not None)
+    assert numbers._spaced_digits(text, pos, pos) == spaced, (text, pos)
+    # Matched in place, the same as at the start of a copy of the rest.
+    for anchored, in_place in ((r"^-?plus\b|^\+", numbers._PLUS_AFTER), (r"^\s+or (?:more|so)\b", numbers._OR_MORE)):
+        copy = re.compile(anchored, re.I).match(text[pos:])
+        here = in_place.match(text, pos)
+        assert (copy and copy.end()) == (here and here.end() - pos), (text, pos)

@@ -32,12 +32,10 @@ _SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k
 _WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
 _WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
 _RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
-_PLUS_AFTER = re.compile(r"^-?plus\b|^\+", re.I)
-_OR_MORE = re.compile(r"^\s+or (?:more|so)\b", re.I)
+# Matched at a number's end, not at the start of a copy of the rest (a slice each time).
+_PLUS_AFTER = re.compile(r"-?plus\b|\+", re.I)
+_OR_MORE = re.compile(r"\s+or (?:more|so)\b", re.I)
 _HYPHEN_TAIL = re.compile(r"[-–]\s?([A-Za-z]+)")
-_DIGIT_RUN = re.compile(r"[\d-]*")
-_SPACED_DIGIT = re.compile(r"[ \u00a0]\d")
-_SPACED_BEFORE = re.compile(r"\d[ \u00a0]$")
 _PER_CENT = re.compile(r"\s*cent\b", re.I)
 _RATIO_AFTER = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
 _RATIO_BEFORE = re.compile(r"\b\d+\s*(?:to|:)\s*$")
@@ -116,6 +114,32 @@ def _word_value(text: str, rules: Rules) -> int | None:
     return total + current if seen else None
 
 
+_SCALE_INITIALS = frozenset("mbthkMBTHK\u212a")     # what _SUFFIX's words start with, under re.I
+
+
+def _may_be_scaled(sentence: str, end: int) -> bool:
+    """Can ``_SUFFIX`` match at ``end``? Only with a scale word's first letter there, or after
+    one space (or no-break space)."""
+    if end < len(sentence) and sentence[end] in " \u00a0":
+        end += 1
+    return end < len(sentence) and sentence[end] in _SCALE_INITIALS
+
+
+def _may_be_ratio(sentence: str, end: int) -> bool:
+    """Can ``_RATIO_AFTER`` match at ``end``? Only with "to" or ":" after the white space there."""
+    while end < len(sentence) and sentence[end].isspace():
+        end += 1
+    return end < len(sentence) and sentence[end] in ":tT"
+
+
+def _spaced_digits(sentence: str, start: int, end: int) -> bool:
+    """A digit group spaced from the next or the last one: a digit after one space (or no-break
+    space) right after the number, or right before it, as in phone numbers and sort codes."""
+    if end + 1 < len(sentence) and sentence[end] in " \u00a0" and sentence[end + 1].isdecimal():
+        return True
+    return start >= 2 and sentence[start - 1] in " \u00a0" and sentence[start - 2].isdecimal()
+
+
 def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
     match = _WORD_AFTER.match(sentence, pos)
     if not match:
@@ -159,7 +183,9 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         value = float(whole.replace(",", "") + ("." + frac if frac else ""))
         end = match.end()
         scaled = False
-        suffix = _SUFFIX.match(sentence, end)
+        # Only where a scale word can start (re.I: "K" is also the Kelvin sign): most numbers
+        # are followed by a space and a noun, and need no match.
+        suffix = _SUFFIX.match(sentence, end) if _may_be_scaled(sentence, end) else None
         if suffix:
             word = suffix.group(1).lower()
             glued = suffix.group(0)[0] not in " \u00a0"
@@ -212,14 +238,16 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     # Hyphenated modifiers: "nine-day siege", "27-year-old", "35-hour curfew".
     if after in "-–" and raw.kind != "vague":
         tail = _HYPHEN_TAIL.match(sentence, raw.end)
-        if tail and not _PLUS_AFTER.match(sentence[raw.end:raw.end + 6]):
+        if tail and not _PLUS_AFTER.match(sentence, raw.end):
             return True
     # Digit groups chained by hyphens: sort codes, phone numbers, dates (40-11-60).
     left_start = raw.start                       # the run of [\d-] ending at the number (\d is isdecimal)
     while left_start and (sentence[left_start - 1] == "-" or sentence[left_start - 1].isdecimal()):
         left_start -= 1
-    run = _DIGIT_RUN.match(sentence, raw.end)        # [\d-]*: always matches
-    chain = sentence[left_start:raw.start] + (run.group(0) if run else "")
+    right_end = raw.end                          # and the run that follows it
+    while right_end < len(sentence) and (sentence[right_end] == "-" or sentence[right_end].isdecimal()):
+        right_end += 1
+    chain = sentence[left_start:raw.start] + sentence[raw.end:right_end]
     if chain.count("-") >= 2 and any(ch.isdecimal() for ch in chain):
         return True
     # "3/4", "12:30", "1.5.2022", "+44 20 ..."
@@ -239,7 +267,7 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
             if len(digits_only) >= 6:
                 return True                               # account, phone or reference number
             # Runs of digit groups separated by spaces: phone numbers, sort codes.
-            if _SPACED_DIGIT.match(sentence, raw.end) or _SPACED_BEFORE.search(sentence[max(0, raw.start - 2):raw.start]):
+            if _spaced_digits(sentence, raw.start, raw.end):
                 return True
             if digits_only.startswith("0") and len(digits_only) > 1:
                 return True
@@ -257,7 +285,7 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     if not rules.age_gate.absent(sentence) and rules.age_before_re.search(sentence[max(0, raw.start - 40):raw.start]):
         return True                                       # aged 27, aged between 4 and 61
     # "outnumbering us 10 to one": a ratio, not a count.
-    if raw.kind != "vague" and _RATIO_AFTER.match(sentence, raw.end):
+    if raw.kind != "vague" and _may_be_ratio(sentence, raw.end) and _RATIO_AFTER.match(sentence, raw.end):
         return True
     if (raw.value or 0) <= 1 and _RATIO_BEFORE.search(sentence[max(0, raw.start - 12):raw.start]):
         return True
@@ -356,14 +384,14 @@ def _single(sentence: str, raw: _Raw, rules: Rules) -> Mention:
             qualifier = rules.qualifiers[" ".join(match.group(1).lower().split())]
     end = raw.end
     if raw.kind != "vague":
-        tail = sentence[raw.end:]
-        if _PLUS_AFTER.match(tail):
+        plus = _PLUS_AFTER.match(sentence, raw.end)
+        more = _OR_MORE.match(sentence, raw.end) if plus is None else None
+        if plus is not None:
             qualifier = "more_than"
-            end = raw.end + _PLUS_AFTER.match(tail).end()  # type: ignore[union-attr]
-        elif _OR_MORE.match(tail):
-            more = _OR_MORE.match(tail)
-            qualifier = "at_least" if "more" in more.group(0).lower() else "about"  # type: ignore[union-attr]
-            end = raw.end + more.end()  # type: ignore[union-attr]
+            end = plus.end()
+        elif more is not None:
+            qualifier = "at_least" if "more" in more.group(0).lower() else "about"
+            end = more.end()
     value = None if raw.value is None else int(round(raw.value))
     return Mention(start, end, raw.start, value if raw.kind != "vague" else None,
                    raw.low, raw.high, qualifier, raw.kind, sentence[start:end])

@@ -122,7 +122,7 @@ class Gazetteer:
                 end = start + len(candidate)
                 possessive = sentence[end:end + 1] in ("'", "’") or candidate.endswith(("'s", "’s"))
                 # ... or a district name ("the Podolsk district of the capital").
-                modifier = modifier or bool(_DISTRICT.match(sentence, end))
+                modifier = modifier or ("district" in sentence and bool(_DISTRICT.match(sentence, end)))
                 found.append(PlaceMention(start, end, name, kind, possessive, modifier,
                                           self.countries.get(name, ""), name in self.metonyms))
         return found
