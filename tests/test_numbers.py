@@ -82,12 +82,21 @@ def test_never_counts(text):
 # The guards that spare a regex call stand for the regexes they guard, character for character.
 _EDGES = ["", " ", "  ", "\u00a0", "\t", "\n", "1", "٣", "-", "–", "+", ":", "to", "To", "TO", "t", "one", "1",
           "m", "M", "k", "K", "\u212a", "bn", "mln", "Million", "thousand", "h", "hundred", "b", "plus", "Plus",
-          "or more", "or so", "OR MORE", "x", "é", ".", "/"]
+          "or more", "or so", "OR MORE", "Or so", "or", "x", "é", ".", "/", "including", "INCLUDING", "among them",
+          "of whom", "of Which", "\u00a0\u00a0"]
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_EDGES), max_size=8).map("".join))
 def test_number_guards_agree_with_their_patterns(text):
+    for pos in range(len(text) + 1):
+        _guards_agree(text, pos)
+
+
+@pytest.mark.parametrize("text", ["outnumbered 10:1", "10 : 1", "3 to 1", "5 To one", "killed 40, INCLUDING 12",
+                                  "40, Of Whom\u00a0 12", "among them 3", "300Plus", "40 OR MORE", "40\tor so",
+                                  "5K", "5 \u212a", "2 Million", "1 2", "1\u00a02", "12-1-2", "10 plus"])
+def test_number_guards_agree_on_their_own_cases(text):
     for pos in range(len(text) + 1):
         _guards_agree(text, pos)
 
@@ -101,6 +110,13 @@ def _guards_agree(text: str, pos: int) -> None:
         assert numbers._may_be_scaled(text, pos), (text, pos)
     if numbers._RATIO_AFTER.match(text, pos):
         assert numbers._may_be_ratio(text, pos), (text, pos)
+    if numbers._OR_MORE.match(text, pos):
+        assert numbers._may_be_or_more(text, pos), (text, pos)
+    if numbers._PLUS_AFTER.match(text, pos):
+        assert numbers._may_be_plus(text, pos), (text, pos)
+    if numbers._RATIO_BEFORE.search(text[:pos]):
+        assert numbers._may_end_in_ratio(text[:pos]), (text, pos)
+    _appositive_agrees(text, pos)
     spaced = (re.compile(r"[ \u00a0]\d").match(text, pos) is not None
               or re.compile(r"\d[ \u00a0]$").search(text[max(0, pos - 2):pos]) is not None)
     assert numbers._spaced_digits(text, pos, pos) == spaced, (text, pos)
@@ -109,3 +125,12 @@ def _guards_agree(text: str, pos: int) -> None:
         copy = re.compile(anchored, re.I).match(text[pos:])
         here = in_place.match(text, pos)
         assert (copy and copy.end()) == (here and here.end() - pos), (text, pos)
+
+
+def _appositive_agrees(text: str, pos: int) -> None:
+    from newsfigures import extract
+    from newsfigures.numbers import Mention, search_at_end
+
+    window = text[max(0, pos - 20):pos]
+    plain = bool(search_at_end(extract._APPOSITIVE_END, window, extract._APPOSITIVE_LONGEST))
+    assert extract._appositive(text, Mention(pos, pos, pos, 1, None, None, "exact", "digits", "")) == plain, (text, pos)

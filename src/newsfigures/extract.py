@@ -398,11 +398,16 @@ def _opens_quote(sentence: str) -> bool:
 _APPOSITIVE_WORDS = ["including", "among them", "of whom", "of which"]
 _APPOSITIVE_END = re.compile(r"\b(?:" + "|".join(_APPOSITIVE_WORDS) + r")\s+$", re.I)
 _APPOSITIVE_LONGEST = max(map(len, _APPOSITIVE_WORDS))
+_APPOSITIVE_LAST = frozenset(w[-1] for w in _APPOSITIVE_WORDS) | frozenset(w[-1].upper() for w in _APPOSITIVE_WORDS)
 
 
 def _appositive(sentence: str, mention: Mention) -> bool:
     """'…, including some 60,000 children,': a part of the number before it."""
-    return bool(search_at_end(_APPOSITIVE_END, sentence[max(0, mention.start - 20):mention.start], _APPOSITIVE_LONGEST))
+    window = sentence[max(0, mention.start - 20):mention.start]
+    end = len(window.rstrip())
+    if end == len(window) or window[end - 1] not in _APPOSITIVE_LAST:
+        return False                     # no white space at the end, or no such word before it
+    return bool(search_at_end(_APPOSITIVE_END, window, _APPOSITIVE_LONGEST))
 
 
 def _as_date(value: Any) -> date | None:

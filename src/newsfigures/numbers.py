@@ -132,6 +132,24 @@ def _may_be_ratio(sentence: str, end: int) -> bool:
     return end < len(sentence) and sentence[end] in ":tT"
 
 
+def _may_be_plus(sentence: str, end: int) -> bool:
+    """Can ``_PLUS_AFTER`` match at ``end``? Only at "-", "+" or a "p" in any case."""
+    return end < len(sentence) and sentence[end] in "-+pP"
+
+
+def _may_end_in_ratio(window: str) -> bool:
+    """Can ``_RATIO_BEFORE`` match in ``window``? Only if it ends in "to" or ":", and white space."""
+    return window.rstrip().endswith(("to", ":"))
+
+
+def _may_be_or_more(sentence: str, end: int) -> bool:
+    """Can ``_OR_MORE`` match at ``end``? Only with white space, then "or" in any case."""
+    at = end
+    while at < len(sentence) and sentence[at].isspace():
+        at += 1
+    return at > end and sentence[at:at + 2].lower() == "or"
+
+
 def _spaced_digits(sentence: str, start: int, end: int) -> bool:
     """A digit group spaced from the next or the last one: a digit after one space (or no-break
     space) right after the number, or right before it, as in phone numbers and sort codes."""
@@ -287,8 +305,10 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     # "outnumbering us 10 to one": a ratio, not a count.
     if raw.kind != "vague" and _may_be_ratio(sentence, raw.end) and _RATIO_AFTER.match(sentence, raw.end):
         return True
-    if (raw.value or 0) <= 1 and _RATIO_BEFORE.search(sentence[max(0, raw.start - 12):raw.start]):
-        return True
+    if (raw.value or 0) <= 1:
+        window = sentence[max(0, raw.start - 12):raw.start]
+        if _may_end_in_ratio(window) and _RATIO_BEFORE.search(window):
+            return True
     return False
 
 
@@ -384,8 +404,8 @@ def _single(sentence: str, raw: _Raw, rules: Rules) -> Mention:
             qualifier = rules.qualifiers[" ".join(match.group(1).lower().split())]
     end = raw.end
     if raw.kind != "vague":
-        plus = _PLUS_AFTER.match(sentence, raw.end)
-        more = _OR_MORE.match(sentence, raw.end) if plus is None else None
+        plus = _PLUS_AFTER.match(sentence, raw.end) if _may_be_plus(sentence, raw.end) else None
+        more = _OR_MORE.match(sentence, raw.end) if plus is None and _may_be_or_more(sentence, raw.end) else None
         if plus is not None:
             qualifier = "more_than"
             end = plus.end()
