@@ -124,10 +124,12 @@ def word_branches(words: Iterable[str], tail: str = r"\b") -> list[str]:
 GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
-def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = False, lead: int = 0) -> "Caseless":
+def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = False, lead: int = 0,
+          lead_words: tuple[str, ...] = ()) -> "Caseless":
     """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
     GATES) looks behind at. Every match of ``body`` must start with a word character."""
-    return Caseless(before + body, GATES[before] + body, gated=True, gate=gate, at_words=at_words, lead=lead)
+    return Caseless(before + body, GATES[before] + body, gated=True, gate=gate, at_words=at_words, lead=lead,
+                    lead_words=lead_words)
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
@@ -160,20 +162,22 @@ class Caseless:
 
     ``at_words``: every match starts where a word of the gate does (see :func:`words`), or,
     with ``lead`` n, up to n characters before the white space right before such a word (an
-    "a" or "an" before "hundred"). In a sentence the article index has read, ``slow`` is then
-    tried only there: the leftmost place it matches is the leftmost match, as a scan finds it.
+    "a" or "an" before "hundred"); with ``lead_words``, only before a word that starts with one
+    of them (lower-case). In a sentence the article index has read, ``slow`` is then tried only
+    there: the leftmost place it matches is the leftmost match, as a scan finds it.
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
-                 at_words: bool = False, lead: int = 0) -> None:
+                 at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = ()) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
         self.gate = gate
         self.at_words = at_words
         self.lead = lead
+        self.lead_words = lead_words
 
     @property
     def pattern(self) -> str:
@@ -200,8 +204,12 @@ class Caseless:
         lead = self.lead
         if not lead or not starts:
             return starts
+        # The index reads only text that lowers exactly, so the words are where it says.
+        low = lowered(text) if self.lead_words else None
         more = set(starts)
         for start in starts:
+            if low is not None and not low.startswith(self.lead_words, start):
+                continue                       # "one", "ten": no "a" or "an" before them
             run = start                        # the white space right before the word (\s: isspace)
             while run and text[run - 1].isspace():
                 run -= 1

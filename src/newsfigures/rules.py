@@ -221,7 +221,8 @@ class Rules:
         # Every match holds a unit or scale word (after "a"/"an", or first).
         # Tried only at a unit or scale word, or at the "a"/"an" before one.
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
-                                             + more_words, caseless.Gate(words), at_words=True, lead=len("an"))
+                                             + more_words, caseless.Gate(words), at_words=True, lead=len("an"),
+                                             lead_words=tuple(list(self.scales) + ["dozen"]))
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
