@@ -278,3 +278,19 @@ def test_line_endings_become_newlines_and_odd_names_keep_their_type(tmp_path):
         assert _suffix(name) == Path(name).suffix, name
     given = ingest([tmp_path / "dotted.", tmp_path / "noext"], progress=False)
     assert sorted(p.reason for p in given.problems) == ["unsupported file type (none)"] * 2
+
+
+def test_manifest_columns_are_read_by_name_whatever_the_row_shape(tmp_path):
+    """Headers are stripped and lower-cased (the last of a repeated name wins), short rows have
+    empty values, extra values and blank lines are ignored, and rows are numbered as before."""
+    from newsfigures.ingest import read_manifest
+
+    write(tmp_path, "a.txt", "x 1")
+    write(tmp_path, "b.txt", "y 2")
+    write(tmp_path, "articles.csv", " File ,Title,title,,Published\na.txt,T1,T2,zzz,2022-03-01,extra\n\nb.txt\n")
+    problems: list = []
+    rows = {row.file: (row.fields["title"], row.fields["published"], row.line)
+            for _, row in read_manifest(tmp_path, problems)}
+    assert rows == {"a.txt": ("T2", "2022-03-01", 2), "b.txt": ("", "", 3)} and problems == []
+    write(tmp_path, "articles.csv", "title;file\nT;a.txt\n")
+    assert list(read_manifest(tmp_path, problems)) == [] and "no 'file' column" in problems[0].reason

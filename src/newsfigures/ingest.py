@@ -341,7 +341,7 @@ def read_manifest(folder: Path, problems: list[Problem]) -> Iterator[tuple[str, 
     if not path.exists():
         return
     with open(path, encoding=_file_encoding(path), newline="") as handle:
-        yield from _manifest_rows(folder, path, csv.DictReader(handle), problems)
+        yield from _manifest_rows(folder, path, csv.reader(handle), problems)
 
 
 def _file_encoding(path: Path) -> str:
@@ -368,24 +368,29 @@ def _file_encoding(path: Path) -> str:
     return "latin-1"
 
 
-def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
+def _manifest_rows(folder: Path, path: Path, reader: Iterator[list[str]],
                    problems: list[Problem]) -> Iterator[tuple[str, ManifestRow]]:
-    if not reader.fieldnames or "file" not in [c.strip().lower() for c in reader.fieldnames]:
+    header = next(reader, None)
+    # Each column read by its name, stripped and lower-cased once (the last of a repeated name
+    # wins, as in a dict of the row); a short row's missing values are empty.
+    columns = {name.strip().lower(): at for at, name in enumerate(header or []) if name}
+    if "file" not in columns:
         problems.append(Problem(str(path), "the manifest has no 'file' column",
                                 fix=f"give it the header {','.join(MANIFEST_COLUMNS)}"))
         return
+    wanted = [columns.get(field) for field in ("file", *MANIFEST_FIELDS)]
     root = os.path.realpath(folder)
     inside = root.rstrip(os.sep) + os.sep
-    for number, raw in enumerate(reader, start=2):
-        record = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        name = record.get("file", "")
+    rows = (row for row in reader if row)             # blank lines skipped, as DictReader does
+    for number, raw in enumerate(rows, start=2):
+        values = [raw[at].strip() if at is not None and at < len(raw) else "" for at in wanted]
+        name = values[0]
         where = f"{path}:{number}"
         if not name:
             problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
             continue
         if _plain_file_in(root, name):                            # the usual row: one lstat
-            yield f"{root.rstrip('/')}/{name}", ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS),
-                                                           number)
+            yield f"{root.rstrip('/')}/{name}", ManifestRow(name, tuple(values[1:]), number)
             continue
         target = realpath_under(root, name)                         # what Path.resolve() gives, as a string
         if target != root and not target.startswith(inside):
@@ -396,7 +401,7 @@ def _manifest_rows(folder: Path, path: Path, reader: csv.DictReader,
             problems.append(Problem(where, f"manifest row points at a missing file: {name}",
                                     fix="add the file or delete the row"))
             continue
-        yield target, ManifestRow(name, tuple(record.get(k, "") for k in MANIFEST_FIELDS), number)
+        yield target, ManifestRow(name, tuple(values[1:]), number)
 
 
 # --------------------------------------------------------------------------

@@ -114,6 +114,11 @@ class Engine:
                                             dashboard_address=None)
                 self.client = Client(self.cluster)
 
+    @property
+    def elsewhere(self) -> bool:
+        """Whether chunks run in other processes (a pool or a cluster), not in this one."""
+        return self.client is not None or self.jobs > 1
+
     def submit(self, chunks: list[list[tuple[str, Any]]]) -> Callable[[], list[list[dict] | str]]:
         """Start the chunks; the returned function waits for their results, in order.
         Workers compute one batch while this process reads and writes the next."""
@@ -177,9 +182,10 @@ def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine,
     work instead of idling them.
     """
     pending: deque[_Started] = deque()
+    in_flight = IN_FLIGHT if engine.elsewhere else 1       # work done here needs no queue
     for batch in _batches(articles):
         pending.append(_start_batch(batch, engine, cache))
-        if len(pending) >= IN_FLIGHT:
+        if len(pending) >= in_flight:
             yield from _finish_batch(*pending.popleft(), cache)
     while pending:
         yield from _finish_batch(*pending.popleft(), cache)
