@@ -121,7 +121,7 @@ class Engine:
 
     def submit(self, chunks: list[list[tuple[str, Any]]]) -> Callable[[], list[list[dict] | str]]:
         """Start the chunks; the returned function waits for their results, in order.
-        Workers compute one batch while this process reads and writes the next."""
+        Workers compute queued batches while this process reads and writes others."""
         def flat(results: list[list[list[dict] | str]]) -> list[list[dict] | str]:
             return [item for chunk in results for item in chunk]
 
