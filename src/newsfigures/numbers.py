@@ -125,11 +125,17 @@ def _may_be_scaled(sentence: str, end: int) -> bool:
     return end < len(sentence) and sentence[end] in _SCALE_INITIALS
 
 
+def _past_space(sentence: str, at: int) -> int:
+    """Where the white space at ``at`` ends (``\\s`` is ``str.isspace``)."""
+    while at < len(sentence) and sentence[at].isspace():
+        at += 1
+    return at
+
+
 def _may_be_ratio(sentence: str, end: int) -> bool:
     """Can ``_RATIO_AFTER`` match at ``end``? Only with "to" or ":" after the white space there."""
-    while end < len(sentence) and sentence[end].isspace():
-        end += 1
-    return end < len(sentence) and sentence[end] in ":tT"
+    at = _past_space(sentence, end)
+    return at < len(sentence) and sentence[at] in ":tT"
 
 
 def _may_be_plus(sentence: str, end: int) -> bool:
@@ -144,9 +150,7 @@ def _may_end_in_ratio(window: str) -> bool:
 
 def _may_be_or_more(sentence: str, end: int) -> bool:
     """Can ``_OR_MORE`` match at ``end``? Only with white space, then "or" in any case."""
-    at = end
-    while at < len(sentence) and sentence[at].isspace():
-        at += 1
+    at = _past_space(sentence, end)
     return at > end and sentence[at:at + 2].lower() == "or"
 
 
