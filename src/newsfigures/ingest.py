@@ -389,8 +389,9 @@ def _manifest_rows(folder: Path, path: Path, reader: Iterator[list[str]],
         if not name:
             problems.append(Problem(where, "manifest row has an empty 'file'", fix="name the article file"))
             continue
-        if _plain_file_in(root, name):                            # the usual row: one lstat
-            yield f"{root.rstrip('/')}/{name}", ManifestRow(name, tuple(values[1:]), number)
+        plain = _plain_file(root, name)                         # the usual row: one lstat
+        if plain is not None:
+            yield plain, ManifestRow(name, tuple(values[1:]), number)
             continue
         target = realpath_under(root, name)                         # what Path.resolve() gives, as a string
         if target != root and not target.startswith(inside):
@@ -726,16 +727,17 @@ def realpath_under(root: str, name: str) -> str:
     return f"{top}/{name}"
 
 
-def _plain_file_in(root: str, name: str) -> bool:
-    """Is ``name`` a regular file (not a symbolic link) right in the resolved folder ``root``?
-    Then ``realpath_under(root, name)`` is the joined name, and it is a file: one lstat answers
-    both, where the general path takes an lstat and a stat."""
+def _plain_file(root: str, name: str) -> str | None:
+    """``realpath_under(root, name)`` when ``name`` is a regular file (not a symbolic link) right
+    in the resolved folder ``root``, else None: one lstat says both that the joined name is its
+    real path and that it is a file, where the general path takes an lstat and a stat."""
     if os.sep != "/" or not name or "/" in name or name in (".", ".."):
-        return False
+        return None
+    joined = f"{root.rstrip('/')}/{name}"
     try:
-        return stat.S_ISREG(os.lstat(f"{root.rstrip('/')}/{name}").st_mode)
+        return joined if stat.S_ISREG(os.lstat(joined).st_mode) else None
     except (OSError, ValueError):
-        return False
+        return None
 
 
 def _real(name: str, base_key: Path, inside: str | None) -> str:
