@@ -242,3 +242,90 @@ def test_batches_in_flight_keep_articles_in_order(corpus, tmp_path, monkeypatch)
     one = extract(corpus, tmp_path / "one")
     monkeypatch.setattr(runner, "IN_FLIGHT", 5)
     assert extract(corpus, tmp_path / "many", jobs=2) == one
+
+
+# Run in a fresh interpreter: pandas is imported in this one. Writes a table of good rows, then
+# one that needs the writer's pandas fallback (a date object), then converts a categorical as a
+# library caller might; prints what came of it.
+_PROBE_RUN = r"""
+import json, sys
+from pathlib import Path
+from newsfigures import runner
+from newsfigures.tables import FIGURE_COLUMNS
+out = Path(sys.argv[1])
+if sys.argv[2] == "skip":
+    runner.skip_pandas_probe()
+good = [{"article": "a.txt", "sentence_index": 0, "char_start": 3, "char_end": 6, "surface": "600", "value": 600,
+         "quote": "600 died"},
+        {"article": "b.txt", "sentence_index": 1, "char_start": 0, "char_end": 4, "surface": "some", "value": None,
+         "value_low": 2}]
+writer = runner.TableWriter([out / "good.parquet", out / "good.csv"], FIGURE_COLUMNS)
+writer.add(good)
+writer.close()
+after_good = "pandas" in sys.modules
+import datetime
+odd = [dict(good[1], published=datetime.date(2022, 3, 21))]    # not a string: through tables.frame (pandas)
+writer = runner.TableWriter([out / "odd.parquet", out / "odd.csv"], FIGURE_COLUMNS)
+writer.add(odd)
+writer.close()
+import pandas as pd
+import pyarrow as pa
+print(json.dumps({"pandas_after_good": after_good,
+                  "categorical": str(pa.array(pd.Categorical(["x", "y", "x"])).type),
+                  "nan_is_null": pa.array(pd.Series([1.0, float("nan")])).null_count == 1}))
+"""
+
+
+def _probe_run(tmp_path: Path, mode: str) -> tuple[dict, dict[str, bytes]]:
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / mode
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-c", _PROBE_RUN, str(out), mode], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_the_command_line_writes_tables_without_importing_pandas_and_the_same_bytes(tmp_path):
+    skipped, skipped_files = _probe_run(tmp_path, "skip")
+    usual, usual_files = _probe_run(tmp_path, "usual")
+    assert usual["pandas_after_good"] is True          # what pyarrow does when left alone
+    assert skipped["pandas_after_good"] is False
+    assert set(skipped_files) == {"good.parquet", "good.csv", "odd.parquet", "odd.csv"}
+    assert skipped_files == usual_files                # the fallback through pandas included
+    # After the fallback's pandas entry point, pyarrow reads pandas objects as it always does.
+    assert skipped == dict(usual, pandas_after_good=False)
+    assert skipped["categorical"].startswith("dictionary") and skipped["nan_is_null"]
+
+
+def test_the_probe_hook_refuses_pandas_to_its_own_thread_only():
+    import threading
+
+    hook = runner._NoPandasInThisThread()
+    with pytest.raises(ImportError):
+        hook.find_spec("pandas")
+    with pytest.raises(ImportError):
+        hook.find_spec("pandas.core.api")
+    assert hook.find_spec("pandas_datareader") is None and hook.find_spec("numpy") is None
+    seen: list[object] = []
+    other = threading.Thread(target=lambda: seen.append(hook.find_spec("pandas")))
+    other.start()
+    other.join()
+    assert seen == [None]
+
+
+def test_the_extract_and_ingest_commands_skip_the_probe(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from newsfigures import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(runner, "skip_pandas_probe", lambda: calls.append("skip"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("At least 12 people were killed in Kharkiv on Tuesday, officials said.\n")
+    assert CliRunner().invoke(cli.main, ["ingest", str(folder), "--out", str(tmp_path / "a.parquet")]).exit_code == 0
+    assert CliRunner().invoke(cli.main, ["extract", str(folder), "--out", str(tmp_path / "f.csv")]).exit_code == 0
+    assert calls == ["skip", "skip"]

@@ -23,6 +23,8 @@ _CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
 from newsfigures.pipeline import run_extract
+from newsfigures.runner import skip_pandas_probe
+skip_pandas_probe()                      # as `newsfigures extract` does
 args = json.loads(sys.argv[1])
 start = time.perf_counter()
 n_articles, n_figures, problems = run_extract([Path(args["corpus"])], [Path(p) for p in args["outs"]], None,

@@ -89,7 +89,9 @@ def ingest(paths: tuple[str, ...], out: str, problems_out: str | None, progress:
     silently.
     """
     from .pipeline import run_ingest
+    from .runner import skip_pandas_probe
 
+    skip_pandas_probe()                  # this process is ours: its tables need no pandas
     count, problems = run_ingest(_existing(paths), Path(out), Path(problems_out) if problems_out else None,
                                  progress=_progress(progress))
     rejected = sum(1 for p in problems if p.level != "warning")
@@ -131,7 +133,9 @@ def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | No
     skips articles already extracted with the same text, date, code and rules.
     """
     from .pipeline import run_extract
+    from .runner import skip_pandas_probe
 
+    skip_pandas_probe()                  # this process is ours: its tables need no pandas
     inputs = _existing(paths)
     for out in outs:
         if Path(out).suffix.lower() not in (".csv", ".parquet"):
