@@ -218,23 +218,55 @@ def _pid_and_square(n: int) -> tuple[int, int]:
     return os.getpid(), n * n
 
 
-def test_the_quiet_pool_returns_in_order_replaces_a_dead_worker_and_shuts_down():
+def _pid_then_sleep(path: str) -> None:
     import os
-    import signal
+    import time
 
+    Path(path + ".tmp").write_text(str(os.getpid()))
+    os.replace(path + ".tmp", path)
+    time.sleep(120)
+
+
+def test_the_quiet_pool_returns_in_order_and_its_handler_ends_on_close():
     pool = runner._quiet_pool(2)
     try:
         assert [sq for _, sq in pool.map(_pid_and_square, range(20), chunksize=1)] == [n * n for n in range(20)]
-        victim = pool.map(_pid_and_square, [0])[0][0]
-        os.kill(victim, signal.SIGKILL)
-        # Its handler still watches the workers: the dead one is replaced and work goes on.
-        results = pool.map_async(_pid_and_square, range(40), chunksize=1).get(timeout=60)
-        assert [sq for _, sq in results] == [n * n for n in range(40)]
-        assert victim not in {pid for pid, _ in results}
     finally:
         pool.close()
         pool.join()
     assert not pool._worker_handler.is_alive()
+
+
+def test_the_quiet_pool_replaces_a_dead_worker(tmp_path):
+    import os
+    import signal
+    import time
+
+    pool = runner._quiet_pool(2)
+    try:
+        # Killed in the middle of a task. (An idle worker may be the one holding the task
+        # queue's read lock, waiting for work: killed, it would take the lock with it and
+        # stall every worker, a hazard of multiprocessing's own pool, not of this one.)
+        marker = tmp_path / "pid"
+        pool.apply_async(_pid_then_sleep, (str(marker),))
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline, "the task never started"
+            time.sleep(0.01)
+        victim = int(marker.read_text())
+        os.kill(victim, signal.SIGKILL)
+        # Its handler still watches the workers: the dead one is replaced and work goes on.
+        deadline = time.monotonic() + 60
+        while (victim in {w.pid for w in pool._pool} or len(pool._pool) != 2
+               or not all(w.is_alive() for w in pool._pool)):
+            assert time.monotonic() < deadline, "the dead worker was never replaced"
+            time.sleep(0.01)
+        results = pool.map_async(_pid_and_square, range(40), chunksize=1).get(timeout=60)
+        assert [sq for _, sq in results] == [n * n for n in range(40)]
+        assert victim not in {pid for pid, _ in results}
+    finally:
+        pool.terminate()        # the killed task's result never comes: close() would wait for it
+        pool.join()
 
 
 def test_batches_in_flight_keep_articles_in_order(corpus, tmp_path, monkeypatch):
@@ -329,3 +361,31 @@ def test_the_extract_and_ingest_commands_skip_the_probe(monkeypatch, tmp_path):
     assert CliRunner().invoke(cli.main, ["ingest", str(folder), "--out", str(tmp_path / "a.parquet")]).exit_code == 0
     assert CliRunner().invoke(cli.main, ["extract", str(folder), "--out", str(tmp_path / "f.csv")]).exit_code == 0
     assert calls == ["skip", "skip"]
+
+
+class _LoggedEngine:
+    """Runs nothing: logs when work is started and waited for (no figures for any article)."""
+
+    def __init__(self, elsewhere: bool) -> None:
+        self.elsewhere = elsewhere
+        self.log: list[str] = []
+
+    def submit(self, chunks):
+        self.log.append("start")
+
+        def wait():
+            self.log.append("wait")
+            return [[] for chunk in chunks for _ in chunk]
+        return wait
+
+
+@pytest.mark.parametrize("elsewhere", [True, False])
+def test_the_writer_prepares_once_while_work_elsewhere_is_first_waited_for(elsewhere):
+    engine = _LoggedEngine(elsewhere)
+    articles = [{"text": f"article {i}", "published": None} for i in range(40)]     # batches of 16, 16, 8
+    out = list(runner.extract_stream(articles, engine, meanwhile=lambda: engine.log.append("prepare")))
+    assert [a["text"] for a, _ in out] == [a["text"] for a in articles]
+    if elsewhere:       # all three batches are with the workers before the first wait
+        assert engine.log == ["start", "start", "start", "prepare", "wait", "wait", "wait"]
+    else:               # work done here: nothing queued, nothing to overlap
+        assert engine.log == ["start", "wait", "start", "wait", "start", "wait"]

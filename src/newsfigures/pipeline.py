@@ -81,7 +81,7 @@ def run_extract(paths: list[Path], outs: list[Path], rejects_out: Path | None, r
     cache = FigureCache(cache_dir, extractor.version) if cache_dir else None
     n_articles = n_figures = 0
     try:
-        stream = extract_stream(iter_inputs(paths, problems, progress), runner, cache)
+        stream = extract_stream(iter_inputs(paths, problems, progress), runner, cache, meanwhile=writer.prepare)
         for article, core in tqdm(stream, desc="extract", unit="article", disable=None if progress is None else not progress):
             if isinstance(core, str):
                 problem = Problem(str(article.get("file")), core, fix="report this as a bug with the article attached")

@@ -174,22 +174,31 @@ def _quiet_pool(jobs: int) -> Any:
         gc.unfreeze()
 
 
-def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine,
-                   cache: FigureCache | None = None) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
+def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, cache: FigureCache | None = None,
+                   meanwhile: Callable[[], None] | None = None
+                   ) -> Iterator[tuple[dict[str, Any], list[dict] | str]]:
     """(article, its core figures or an error) for every article, in input order.
 
     Up to IN_FLIGHT batches are with the workers while the oldest is handed on,
     so reading and writing here overlap with extraction: a slow write (a row
-    group converted, the first one importing pyarrow) leaves the workers queued
-    work instead of idling them.
+    group converted) leaves the workers queued work instead of idling them.
+    ``meanwhile`` runs once, when work elsewhere is first waited for: the
+    moment this process has to spare for its own set-up (the writer's pyarrow
+    import, which would otherwise come at the first row group, after all the
+    work of a small corpus).
     """
     pending: deque[_Started] = deque()
     in_flight = IN_FLIGHT if engine.elsewhere else 1       # work done here needs no queue
+    spare = meanwhile if engine.elsewhere else None
     for batch in _batches(articles):
         pending.append(_start_batch(batch, engine, cache))
         if len(pending) >= in_flight:
+            if spare is not None:
+                spare, _ = None, spare()
             yield from _finish_batch(*pending.popleft(), cache)
     while pending:
+        if spare is not None:
+            spare, _ = None, spare()
         yield from _finish_batch(*pending.popleft(), cache)
 
 
@@ -260,6 +269,15 @@ class _NoPandasInThisThread:
         if name.partition(".")[0] == "pandas" and threading.get_ident() == self.thread:
             raise ImportError("pandas is not imported while newsfigures converts lists (skip_pandas_probe)")
         return None
+
+
+def _pyarrow() -> Any:
+    """pyarrow, its pandas question answered first where :func:`skip_pandas_probe` asks for it."""
+    import pyarrow as pa
+
+    if _PANDAS_PROBE["skip"] and not _PANDAS_PROBE["asked"]:
+        _answer_pandas_probe(pa)
+    return pa
 
 
 def _answer_pandas_probe(pa: Any) -> None:
@@ -352,11 +370,18 @@ class TableWriter:
                 total += sum(len(v) for v in values if type(v) is str)
         return total
 
-    def _table(self, columns: dict[str, list]) -> Any:
-        import pyarrow as pa
+    def prepare(self) -> None:
+        """Import what writing needs (pyarrow, its Parquet and CSV writers) and build the schema
+        now, for a caller with time to spare; otherwise it happens at the first row group."""
+        import importlib
 
-        if _PANDAS_PROBE["skip"] and not _PANDAS_PROBE["asked"]:
-            _answer_pandas_probe(pa)
+        _pyarrow()
+        for module in ("pyarrow.csv", "pyarrow.parquet"):
+            importlib.import_module(module)
+        self._schema = self.schema
+
+    def _table(self, columns: dict[str, list]) -> Any:
+        pa = _pyarrow()
         try:
             return pa.Table.from_arrays([pa.array(columns[field.name], type=field.type) for field in self.schema],
                                         schema=self.schema)
