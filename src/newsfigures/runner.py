@@ -194,11 +194,13 @@ def extract_stream(articles: Iterable[dict[str, Any]], engine: Engine, cache: Fi
         pending.append(_start_batch(batch, engine, cache))
         if len(pending) >= in_flight:
             if spare is not None:
-                spare, _ = None, spare()
+                spare()
+                spare = None
             yield from _finish_batch(*pending.popleft(), cache)
     while pending:
         if spare is not None:
-            spare, _ = None, spare()
+            spare()
+            spare = None
         yield from _finish_batch(*pending.popleft(), cache)
 
 
