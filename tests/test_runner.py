@@ -389,3 +389,60 @@ def test_the_writer_prepares_once_while_work_elsewhere_is_first_waited_for(elsew
         assert engine.log == ["start", "start", "start", "prepare", "wait", "wait", "wait"]
     else:               # work done here: nothing queued, nothing to overlap
         assert engine.log == ["start", "wait", "start", "wait", "start", "wait"]
+
+
+# A worker that dies mid-run (here it kills itself on one article, as the out-of-memory killer
+# would) must end the run with a plain error, never leave it waiting: run in a fresh interpreter
+# under a timeout, through the API or the command line.
+_KILLED_RUN = r"""
+import os, signal, sys
+from pathlib import Path
+from newsfigures import runner
+from newsfigures.extract import Extractor
+parent = os.getpid()
+real = Extractor.core_figures
+def dying(self, text, published):
+    if text.startswith("POISON") and os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, text, published)
+Extractor.core_figures = dying
+runner.BATCH_ARTICLES, runner.CHUNK_ARTICLES = 8, 2
+folder, out, how = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+if how == "api":
+    from newsfigures.pipeline import run_extract
+    try:
+        run_extract([folder], [out / "f.csv", out / "f.parquet"], None, progress=False, jobs=2)
+    except runner.WorkerDied as exc:
+        print("WorkerDied:", exc)
+else:
+    from newsfigures.cli import main
+    main(["extract", str(folder), "--out", str(out / "f.csv"), "--jobs", "2"])
+"""
+
+
+@pytest.mark.parametrize("how", ["api", "cli"])
+def test_a_worker_killed_mid_run_ends_it_with_a_plain_error_and_writes_nothing(tmp_path, how):
+    import subprocess
+    import sys
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    for i in range(30):
+        (folder / f"a{i:02d}.txt").write_text(f"At least {i + 2} people were killed in Kharkiv, officials said.\n")
+    (folder / "a15.txt").write_text("POISON: 12 people were killed.\n")
+    done = subprocess.run([sys.executable, "-c", _KILLED_RUN, str(folder), str(out), how],
+                          capture_output=True, text=True, timeout=120)
+    said = "a worker process was killed by SIGKILL (most often the out-of-memory killer)"
+    if how == "api":
+        assert done.returncode == 0 and done.stdout.startswith("WorkerDied: " + said), done.stderr
+    else:
+        assert done.returncode == 1
+        assert f"error: {said}" in done.stderr and "fix: run again with fewer --jobs" in done.stderr
+    assert list(out.iterdir()) == []                    # no table, not even a partial one
+
+
+def test_a_workers_end_is_said_in_plain_words():
+    assert runner._worker_death(-9).startswith("a worker process was killed by SIGKILL (most often the out-of")
+    assert "was killed by SIGSEGV in the middle" in runner._worker_death(-11)
+    assert "exited with code 1 in the middle" in runner._worker_death(1)

@@ -133,7 +133,7 @@ def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | No
     skips articles already extracted with the same text, date, code and rules.
     """
     from .pipeline import run_extract
-    from .runner import skip_pandas_probe
+    from .runner import WorkerDied, skip_pandas_probe
 
     skip_pandas_probe()                  # this process is ours: its tables need no pandas
     inputs = _existing(paths)
@@ -147,6 +147,8 @@ def extract(paths: tuple[str, ...], outs: tuple[str, ...], rejects_out: str | No
             inputs, [Path(o) for o in outs], Path(rejects_out) if rejects_out else None, rules_dir=rules_dir,
             default_country=default_country, progress=_progress(progress), jobs=jobs, engine=engine,
             scheduler=scheduler, cache_dir=Path(cache_dir) if cache_dir else None)
+    except WorkerDied as exc:
+        _fail(f"{exc}; nothing was written", "run again with fewer --jobs (or --jobs 1), or with more memory")
     except Exception as exc:  # validation or write failure: nothing was written
         _fail(f"{type(exc).__name__}: {exc}", "nothing was written; check --rules files, or report the bug")
     rejected = sum(1 for p in problems if p.level != "warning")

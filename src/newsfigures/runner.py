@@ -30,6 +30,7 @@ from .ingest import content_hash
 BATCH_ARTICLES = 256      # articles read, looked up and dispatched together
 CHUNK_ARTICLES = 16       # articles per task sent to a worker
 IN_FLIGHT = 4             # batches given to the workers before the oldest is waited for
+WORKER_CHECK_SECONDS = 0.5  # how often a wait for workers' results looks for a worker that died
 ROW_GROUP = 10_000        # most rows per Parquet row group / CSV flush
 ROW_GROUP_TEXT = 8_000_000  # most characters of long text per row group: 10,000 whole articles would
                             # hold 50 MB of text in memory (twice, while Arrow converts them)
@@ -96,6 +97,26 @@ def extract_chunk(chunk: list[tuple[str, Any]], options: dict) -> list[list[dict
     return out
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended in the middle of a run: the articles it held are never extracted."""
+
+
+def _worker_death(exitcode: int | None) -> str:
+    """In plain words, how a worker process ended."""
+    import signal
+
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        cause = " (most often the out-of-memory killer)" if name == "SIGKILL" else ""
+        how = f"was killed by {name}{cause}"
+    else:
+        how = f"exited with code {exitcode}"
+    return f"a worker process {how} in the middle of the run, so its articles were never extracted"
+
+
 class Engine:
     """Runs chunks in order: in this process, on a process pool, or on Dask."""
 
@@ -104,6 +125,7 @@ class Engine:
         self.options = asdict(options)
         self.jobs = jobs
         self.pool: Any = None
+        self.workers: list[Any] = []          # the pool's processes as started: none may end mid-run
         self.client = None
         self.cluster = None
         if engine == "dask":
@@ -137,10 +159,28 @@ class Engine:
             # cached corpus): forking workers that load the rules costs more than the work.
             if self.pool is None:
                 self.pool = _quiet_pool(self.jobs)
+                self.workers = list(getattr(self.pool, "_pool", []))
             pending = self.pool.starmap_async(extract_chunk, [(chunk, self.options) for chunk in chunks])
-            return lambda: flat(pending.get())
+            return lambda: flat(self._results(pending))
         done = flat([extract_chunk(chunk, self.options) for chunk in chunks])
         return lambda: done
+
+    def _results(self, pending: Any) -> list[list[list[dict] | str]]:
+        """A pool's results, or WorkerDied once a worker is found dead. multiprocessing's pool
+        replaces a dead worker but never the tasks it held, and waits for them forever; a
+        worker killed while idle can also take the task queue's lock with it."""
+        from multiprocessing import TimeoutError as NotYet
+
+        while True:
+            try:
+                return pending.get(timeout=WORKER_CHECK_SECONDS)
+            except NotYet:
+                dead = [worker for worker in self.workers if worker.exitcode is not None]
+                if dead:
+                    self.pool.terminate()          # close() would wait for the lost tasks
+                    self.pool.join()
+                    self.pool = None
+                    raise WorkerDied(_worker_death(dead[0].exitcode)) from None
 
     def close(self) -> None:
         if self.pool is not None:
