@@ -446,3 +446,51 @@ def test_a_workers_end_is_said_in_plain_words():
     assert runner._worker_death(-9).startswith("a worker process was killed by SIGKILL (most often the out-of")
     assert "was killed by SIGSEGV in the middle" in runner._worker_death(-11)
     assert "exited with code 1 in the middle" in runner._worker_death(1)
+
+
+def _pid_then_nap(path: str) -> None:
+    import os
+    import time
+
+    Path(path + ".tmp").write_text(str(os.getpid()))
+    os.replace(path + ".tmp", path)
+    time.sleep(1)
+
+
+def test_closing_the_engine_never_waits_on_a_worker_that_died_idle(tmp_path):
+    import os
+    import signal
+    import threading
+    import time
+
+    from newsfigures.extract import ExtractOptions
+
+    engine = runner.Engine(ExtractOptions(), jobs=2)
+    wait = engine.submit([[("Eight people were killed in Kyiv.", None)], [("Two died in Lviv.", None)]])
+    assert [len(rows) for rows in wait()] == [1, 1]
+    # While one worker naps, the other is the only one waiting for work, so it holds the task
+    # queue's read lock. Killed there, it keeps the lock, and the napper, done, waits for it
+    # for ever: a graceful close() would never return.
+    marker = tmp_path / "pid"
+    napping = engine.pool.apply_async(_pid_then_nap, (str(marker),))
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline, "the nap never started"
+        time.sleep(0.01)
+    napper = int(marker.read_text())
+    holder = next(w.pid for w in engine.workers if w.pid != napper)
+    os.kill(holder, signal.SIGKILL)
+    napping.get(timeout=30)
+    pool = engine.pool
+    deadline = time.monotonic() + 60           # the dead worker replaced: two live ones again
+    while holder in {w.pid for w in pool._pool} or len(pool._pool) != 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    left = list(pool._pool)
+    closing = threading.Thread(target=engine.close, daemon=True)
+    closing.start()
+    closing.join(timeout=30)
+    assert not closing.is_alive(), "close() is waiting on a dead worker's lock"
+    for worker in left:                          # and no worker is left behind
+        worker.join(timeout=10)
+        assert worker.exitcode is not None

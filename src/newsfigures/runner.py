@@ -177,19 +177,39 @@ class Engine:
             except NotYet:
                 dead = [worker for worker in self.workers if worker.exitcode is not None]
                 if dead:
-                    self.pool.terminate()          # close() would wait for the lost tasks
-                    self.pool.join()
+                    _stop(self.pool)
                     self.pool = None
                     raise WorkerDied(_worker_death(dead[0].exitcode)) from None
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
+            if any(worker.exitcode is not None for worker in self.workers):
+                _stop(self.pool)                   # a worker died: the graceful way may never end
+            else:
+                self.pool.close()
+                self.pool.join()
+            self.pool = None
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _stop(pool: Any, wait: float = 5.0) -> None:
+    """Stop a pool one of whose workers died. Its worker may have died waiting for work, holding
+    the task queue's read lock: then every other worker waits for that lock, and so do
+    ``close()`` + ``join()`` (the workers never read their stop) and ``terminate()`` (which takes
+    the lock itself). So ``terminate()`` runs in a daemon thread; it first tells the pool to stop
+    replacing workers, and if it has not finished in ``wait`` seconds the workers are killed
+    here. Its threads may then stay blocked for the rest of the process: daemons, holding no
+    work."""
+    stopping = threading.Thread(target=pool.terminate, name="newsfigures-pool-stop", daemon=True)
+    stopping.start()
+    stopping.join(wait)
+    if stopping.is_alive():
+        for worker in list(getattr(pool, "_pool", [])):
+            if worker.exitcode is None:
+                worker.kill()
 
 
 def _quiet_pool(jobs: int) -> Any:
