@@ -494,3 +494,47 @@ def test_closing_the_engine_never_waits_on_a_worker_that_died_idle(tmp_path):
     for worker in left:                          # and no worker is left behind
         worker.join(timeout=10)
         assert worker.exitcode is not None
+
+
+_INTERRUPTED_RUN = r"""
+import sys, time
+from newsfigures.extract import Extractor
+real = Extractor.core_figures
+def slow(self, text, published):
+    time.sleep(0.02)                             # a run that lasts long enough to be interrupted
+    return real(self, text, published)
+Extractor.core_figures = slow
+from newsfigures.cli import main
+main(["extract", sys.argv[1], "--out", sys.argv[2], "--jobs", "2", "--no-progress"])
+"""
+
+
+def test_ctrl_c_stops_a_parallel_run_at_once_and_writes_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    for i in range(400):
+        (folder / f"a{i:03d}.txt").write_text(f"At least {i + 2} people were killed in Kharkiv, officials said.\n")
+    run = subprocess.Popen([sys.executable, "-c", _INTERRUPTED_RUN, str(folder), str(out / "f.parquet")],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        time.sleep(2.5)                          # workers busy: 400 articles take them about 4 s
+        assert run.poll() is None, run.communicate()[1]
+        os.killpg(run.pid, signal.SIGINT)        # Ctrl-C: the whole process group gets it
+        start = time.monotonic()
+        _, err = run.communicate(timeout=60)
+        took = time.monotonic() - start
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 1 and err.strip().endswith("Aborted!")
+    assert "Traceback" not in err                # the workers leave Ctrl-C to the parent
+    assert took < 3, took                        # no wait for the lost work, nor for a lock
+    assert list(out.iterdir()) == []

@@ -182,12 +182,12 @@ class Engine:
                     raise WorkerDied(_worker_death(dead[0].exitcode)) from None
 
     def close(self) -> None:
+        """Stop the workers. By now every result is in, or the run failed or was interrupted
+        and nothing more is wanted, so the pool is terminated, as ``with Pool()`` does, never
+        closed: a close waits for every task, and tasks held by workers that died (Ctrl-C
+        reaches the workers too) never end."""
         if self.pool is not None:
-            if any(worker.exitcode is not None for worker in self.workers):
-                _stop(self.pool)                   # a worker died: the graceful way may never end
-            else:
-                self.pool.close()
-                self.pool.join()
+            _stop(self.pool)
             self.pool = None
         if self.client is not None:
             self.client.close()
@@ -195,14 +195,23 @@ class Engine:
             self.cluster.close()
 
 
-def _stop(pool: Any, wait: float = 5.0) -> None:
-    """Stop a pool one of whose workers died. Its worker may have died waiting for work, holding
+def _leave_interrupts_to_the_parent() -> None:
+    """In a worker: ignore Ctrl-C, which reaches every process of the terminal's group. The parent
+    alone stops the run, and stops its workers; a worker killed by it mid-task would only print
+    its own traceback, and one killed while waiting for work would take the task queue's lock."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: Any, wait: float = 2.0) -> None:
+    """Terminate a pool, even one whose worker died. A worker that died waiting for work holds
     the task queue's read lock: then every other worker waits for that lock, and so do
     ``close()`` + ``join()`` (the workers never read their stop) and ``terminate()`` (which takes
     the lock itself). So ``terminate()`` runs in a daemon thread; it first tells the pool to stop
     replacing workers, and if it has not finished in ``wait`` seconds the workers are killed
     here. Its threads may then stay blocked for the rest of the process: daemons, holding no
-    work."""
+    work. With live workers it finishes in milliseconds."""
     stopping = threading.Thread(target=pool.terminate, name="newsfigures-pool-stop", daemon=True)
     stopping.start()
     stopping.join(wait)
@@ -229,7 +238,7 @@ def _quiet_pool(jobs: int) -> Any:
     # never traversed by the garbage collector, never copied on write for its bookkeeping.
     gc.freeze()
     try:
-        return pool_class(jobs, context=multiprocessing.get_context("fork"))
+        return pool_class(jobs, initializer=_leave_interrupts_to_the_parent, context=multiprocessing.get_context("fork"))
     finally:
         gc.unfreeze()
 
