@@ -218,13 +218,36 @@ def _pid_and_square(n: int) -> tuple[int, int]:
     return os.getpid(), n * n
 
 
-def _pid_then_sleep(path: str) -> None:
+def _pid_then_sleep(path: str, seconds: float) -> None:
     import os
     import time
 
     Path(path + ".tmp").write_text(str(os.getpid()))
     os.replace(path + ".tmp", path)
-    time.sleep(120)
+    time.sleep(seconds)
+
+
+def _until(condition, what: str, seconds: float = 60) -> None:
+    """Wait for ``condition()``, failing with ``what`` after ``seconds`` (never hanging)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def _task_and_its_worker(pool, marker: Path, seconds: float):
+    """Start a task that sleeps ``seconds`` and wait until it runs: (its result, its worker's pid)."""
+    task = pool.apply_async(_pid_then_sleep, (str(marker), seconds))
+    _until(marker.exists, "the task never started")
+    return task, int(marker.read_text())
+
+
+def _whole_again(pool, dead: int) -> None:
+    """Wait until the pool has replaced its dead worker: two live workers, neither of them it."""
+    _until(lambda: (dead not in {w.pid for w in pool._pool} and len(pool._pool) == 2
+                    and all(w.is_alive() for w in pool._pool)), "the dead worker was never replaced")
 
 
 def test_the_quiet_pool_returns_in_order_and_its_handler_ends_on_close():
@@ -240,27 +263,16 @@ def test_the_quiet_pool_returns_in_order_and_its_handler_ends_on_close():
 def test_the_quiet_pool_replaces_a_dead_worker(tmp_path):
     import os
     import signal
-    import time
 
     pool = runner._quiet_pool(2)
     try:
         # Killed in the middle of a task. (An idle worker may be the one holding the task
         # queue's read lock, waiting for work: killed, it would take the lock with it and
         # stall every worker, a hazard of multiprocessing's own pool, not of this one.)
-        marker = tmp_path / "pid"
-        pool.apply_async(_pid_then_sleep, (str(marker),))
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            assert time.monotonic() < deadline, "the task never started"
-            time.sleep(0.01)
-        victim = int(marker.read_text())
+        _, victim = _task_and_its_worker(pool, tmp_path / "pid", 120)
         os.kill(victim, signal.SIGKILL)
         # Its handler still watches the workers: the dead one is replaced and work goes on.
-        deadline = time.monotonic() + 60
-        while (victim in {w.pid for w in pool._pool} or len(pool._pool) != 2
-               or not all(w.is_alive() for w in pool._pool)):
-            assert time.monotonic() < deadline, "the dead worker was never replaced"
-            time.sleep(0.01)
+        _whole_again(pool, victim)
         results = pool.map_async(_pid_and_square, range(40), chunksize=1).get(timeout=60)
         assert [sq for _, sq in results] == [n * n for n in range(40)]
         assert victim not in {pid for pid, _ in results}
@@ -448,20 +460,10 @@ def test_a_workers_end_is_said_in_plain_words():
     assert "exited with code 1 in the middle" in runner._worker_death(1)
 
 
-def _pid_then_nap(path: str) -> None:
-    import os
-    import time
-
-    Path(path + ".tmp").write_text(str(os.getpid()))
-    os.replace(path + ".tmp", path)
-    time.sleep(1)
-
-
 def test_closing_the_engine_never_waits_on_a_worker_that_died_idle(tmp_path):
     import os
     import signal
     import threading
-    import time
 
     from newsfigures.extract import ExtractOptions
 
@@ -471,21 +473,12 @@ def test_closing_the_engine_never_waits_on_a_worker_that_died_idle(tmp_path):
     # While one worker naps, the other is the only one waiting for work, so it holds the task
     # queue's read lock. Killed there, it keeps the lock, and the napper, done, waits for it
     # for ever: a graceful close() would never return.
-    marker = tmp_path / "pid"
-    napping = engine.pool.apply_async(_pid_then_nap, (str(marker),))
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert time.monotonic() < deadline, "the nap never started"
-        time.sleep(0.01)
-    napper = int(marker.read_text())
+    napping, napper = _task_and_its_worker(engine.pool, tmp_path / "pid", 1)
     holder = next(w.pid for w in engine.workers if w.pid != napper)
     os.kill(holder, signal.SIGKILL)
     napping.get(timeout=30)
     pool = engine.pool
-    deadline = time.monotonic() + 60           # the dead worker replaced: two live ones again
-    while holder in {w.pid for w in pool._pool} or len(pool._pool) != 2:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    _whole_again(pool, holder)
     left = list(pool._pool)
     closing = threading.Thread(target=engine.close, daemon=True)
     closing.start()

@@ -16,6 +16,7 @@ import gc
 import hashlib
 import json
 import pickle
+import signal
 import sqlite3
 import sys
 import threading
@@ -103,8 +104,6 @@ class WorkerDied(RuntimeError):
 
 def _worker_death(exitcode: int | None) -> str:
     """In plain words, how a worker process ended."""
-    import signal
-
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -177,8 +176,7 @@ class Engine:
             except NotYet:
                 dead = [worker for worker in self.workers if worker.exitcode is not None]
                 if dead:
-                    _stop(self.pool)
-                    self.pool = None
+                    self.close()
                     raise WorkerDied(_worker_death(dead[0].exitcode)) from None
 
     def close(self) -> None:
@@ -199,8 +197,6 @@ def _leave_interrupts_to_the_parent() -> None:
     """In a worker: ignore Ctrl-C, which reaches every process of the terminal's group. The parent
     alone stops the run, and stops its workers; a worker killed by it mid-task would only print
     its own traceback, and one killed while waiting for work would take the task queue's lock."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
