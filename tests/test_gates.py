@@ -392,8 +392,8 @@ def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
     generate(120, tmp_path, RAW, seed=5)
     texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt")) + sorted(tmp_path.glob("*.txt"))]
     indexed, plain = Extractor(), Extractor()
-    plain._index = ArticleIndex([], enabled=False)
-    assert indexed.index.active and not plain.index.active
+    plain._index = plain._number_words = ArticleIndex([], enabled=False)
+    assert indexed.index.active and not plain.index.active and not plain.number_words.active
     ruled_out = 0
     for text in texts:
         assert indexed.core_figures(text, "2022-04-01") == plain.core_figures(text, "2022-04-01")
@@ -405,9 +405,11 @@ def test_same_figures_with_and_without_the_index(tmp_path: Path) -> None:
 
 def test_a_text_with_no_number_anywhere_gives_what_reading_it_gives() -> None:
     """core_figures returns at once for a text the index shows with no digit run and no number
-    word: the same rows as reading it sentence by sentence, with the index and without."""
+    word: the same rows as reading it sentence by sentence, with the index and without. A text
+    with no digit at all is asked of the number words' own small index first, which must see
+    what the whole index sees."""
     indexed, plain = Extractor(), Extractor()
-    plain._index = ArticleIndex([], enabled=False)
+    plain._index = plain._number_words = ArticleIndex([], enabled=False)
     sentences = _sample_sentences()
     crafted = ["Police said the shelter was hit in the morningTen people were killed there.",
                "Rescuers dug all nightHundreds were still missing in Mariupol.",
@@ -418,6 +420,8 @@ def test_a_text_with_no_number_anywhere_gives_what_reading_it_gives() -> None:
         hits = indexed.index.scan(text)
         quick = not indexed.index.hit(hits, [numbers.DIGIT_GATE, RULES.number_gate])
         ruled_out += quick
+        if not any(digit in text for digit in "0123456789"):
+            assert (not indexed.number_words.scan(text)) == quick, text
         assert indexed.core_figures(text, "2022-04-01") == plain.core_figures(text, "2022-04-01"), text
     assert indexed.core_figures(crafted[0], None) and indexed.core_figures(crafted[1], None)   # glued: found
     assert ruled_out > len(sentences) // 3

@@ -46,6 +46,7 @@ class Extractor:
         self.rules: Rules = load_rules(self.options.rules_dir)
         self._gazetteer: Gazetteer | None = None
         self._index: ArticleIndex | None = None
+        self._number_words: ArticleIndex | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -63,6 +64,14 @@ class Extractor:
         return self._index
 
     @property
+    def number_words(self) -> ArticleIndex:
+        """An index of the number words alone (a few dozen, against the whole index's two hundred
+        expressions): a text with no digit in which it finds none holds no figure."""
+        if self._number_words is None:
+            self._number_words = ArticleIndex([self.rules.number_gate])
+        return self._number_words
+
+    @property
     def version(self) -> str:
         return f"{EXTRACTOR_VERSION}.{self.rules.digest}"
 
@@ -75,6 +84,11 @@ class Extractor:
         # One hyperscan pass over the article: where captions may run into the next sentence,
         # and what the index needs (see caseless.ArticleIndex).
         scanner = self.index
+        numbers = self.number_words
+        if numbers.active and not _has_ascii_digit(text) and not numbers.scan(text) and lowers_exactly(text):
+            # What the test below finds without the whole pass: no ASCII digit means no digit run
+            # in the index's text, and the number words are the same expressions in both indexes.
+            return []
         hits = scanner.scan(text)
         if scanner.active and not scanner.hit(hits, [DIGIT_GATE, self.rules.number_gate]) and lowers_exactly(text):
             # No digit run and no number word anywhere, and every sentence indexed: holds_numbers
@@ -408,6 +422,14 @@ def _appositive(sentence: str, mention: Mention) -> bool:
     if end == len(window) or window[end - 1] not in _APPOSITIVE_LAST:
         return False                     # no white space at the end, or no such word before it
     return bool(search_at_end(_APPOSITIVE_END, window, _APPOSITIVE_LONGEST))
+
+
+def _has_ascii_digit(text: str) -> bool:
+    """Does ``text`` hold one of 0-9? Ten ``in`` tests, each a fast search of the text."""
+    for digit in "0123456789":
+        if digit in text:
+            return True
+    return False
 
 
 def _as_date(value: Any) -> date | None:
