@@ -401,7 +401,9 @@ class _Scanner:
         if scratch is None:
             scratch = self.local.scratch = _hs.Scratch(self.db)
         hits: list[tuple[int, int]] = []
-        self.db.scan(text.encode("ascii", "replace"), match_event_handler=_collect, context=hits, scratch=scratch)
+        # Positional: (data, match_event_handler, flags, context, scratch). With keywords the
+        # binding's argument parsing cost more than scanning a sentence (1.9 against 0.6 µs a call).
+        self.db.scan(text.encode("ascii", "replace"), _collect, 0, hits, scratch)
         return hits
 
 
