@@ -183,12 +183,13 @@ class Caseless:
     def pattern(self) -> str:
         return self.slow.pattern
 
-    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterable[re.Match[str]]:
         gate = self.gate
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return matches_at(self.slow, text, starts, pos, endpos)
+                # A list, not a generator: the index's starts are few, and callers read them all.
+                return all_matches_at(self.slow, text, starts, pos, endpos)
             if gate.absent(text):
                 return iter(())
         low = lowered(text)
@@ -243,7 +244,7 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return next(matches_at(self.slow, text, starts, pos, endpos), None)
+                return first_match_at(self.slow, text, starts, pos, endpos)
             if gate.absent(text):
                 return None
         low = lowered(text)
@@ -253,6 +254,32 @@ class Caseless:
             return next(self._gated(text, low, pos, endpos), None)
         m = self.fast.search(low, pos, endpos)
         return self.slow.match(text, m.start(), endpos) if m else None
+
+
+def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
+                   endpos: int = sys.maxsize) -> list[re.Match[str]]:
+    """:func:`matches_at`, all of them in a list (no generator to step through)."""
+    match = pattern.match
+    found: list[re.Match[str]] = []
+    for start in starts:
+        if start >= pos:
+            m = match(text, start, endpos)
+            if m is not None:
+                found.append(m)
+                pos = m.end()
+    return found
+
+
+def first_match_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
+                   endpos: int = sys.maxsize) -> re.Match[str] | None:
+    """The first of :func:`matches_at`, or None."""
+    match = pattern.match
+    for start in starts:
+        if start >= pos:
+            m = match(text, start, endpos)
+            if m is not None:
+                return m
+    return None
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
@@ -527,8 +554,8 @@ class ArticleIndex:
 
     def ends(self, gate: Gate, hits: list[tuple[int, int]]) -> list[int]:
         """Where the gate's expressions end among an article's hits, in order."""
-        ids = {self.ids[key] for key in zip(gate.expressions, gate.flags)}
-        return sorted({end for number, end in hits if number in ids})
+        bit, bits = gate.bit, self.bits           # an expression's bits hold the gates it belongs to
+        return sorted({end for number, end in hits if bits[number] & bit})
 
     def read_article(self, texts: list[str], spans: list[tuple[int, int]], hits: list[tuple[int, int]]) -> _Indexed:
         """The index of an article's sentences, ``texts[k]`` at ``spans[k]`` in it (in order),
