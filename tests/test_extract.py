@@ -147,3 +147,26 @@ def test_every_sample_figure_is_traceable(extractor):
 ])
 def test_a_places_usual_population_is_not_a_figure(figures_of, sentence):
     assert all(r["value"] not in (400_000, 430_000) for r in figures_of(sentence))
+
+
+def test_a_numbers_neighbours_are_the_nearest_bounds_either_side():
+    """extract._neighbours is the max/min it replaced: the end of the nearest bound before the
+    number (0 without one) and the start of the nearest after it (the sentence's end without one)."""
+    from hypothesis import given, strategies as st
+
+    from newsfigures.extract import _neighbours
+    from newsfigures.numbers import Mention
+
+    def mention(start: int, size: int) -> Mention:
+        return Mention(start, start + size, start, 1, None, None, "exact", "digits", "1" * size)
+
+    spans = st.tuples(st.integers(0, 60), st.integers(1, 6))
+
+    @given(st.lists(spans, max_size=6), spans)
+    def check(bounds, own):
+        ms, m = [mention(*b) for b in bounds], mention(*own)
+        want = (max((b.end for b in ms if b.end <= m.start), default=0),
+                min((b.start for b in ms if b.start >= m.end), default=70))
+        assert _neighbours(ms, m, 70) == want
+
+    check()

@@ -171,8 +171,7 @@ class Extractor:
         clauses: list[tuple[int, int]] = []
         picked: list[_Picked] = []
         for mention, np in candidates:
-            prev_end = max((m.end for m in bounds if m.end <= mention.start), default=0)
-            next_start = min((m.start for m in bounds if m.start >= mention.end), default=len(sentence))
+            prev_end, next_start = _neighbours(bounds, mention, len(sentence))
             if np.unknown:
                 metric = adjacent_cue(sentence, mention, prev_end, rules)
             else:
@@ -192,7 +191,7 @@ class Extractor:
         places = context.places(index)
         sources = context.sources(index)
         place_before: Callable[[bool], str | None] = lambda cities_only: context.place_before(index, cities_only)
-        starts = [m.start for m, *_ in picked]
+        starts = [p[0].start for p in picked]
         segments = [hard_segment(sentence, start) for start in starts]
         last: dict[str, Any] | None = None
         for i, (mention, np, metric, clause, prev_end, next_start) in enumerate(picked):
@@ -395,6 +394,19 @@ def event_for(sentence: str, cues: list[tuple[int, str]], mention: Mention, rule
     if any(abs(m.start() - mention.start) <= EVENT_REACH_CHARS for m in rules.event_anaphora.finditer(sentence)):
         return previous()
     return None
+
+
+def _neighbours(bounds: list[Mention], mention: Mention, size: int) -> tuple[int, int]:
+    """Where the nearest bounding number before ``mention`` ends (0 without one), and where the
+    nearest after it starts (``size`` without one): a loop, not two generator expressions."""
+    prev_end, next_start = 0, size
+    start, end = mention.start, mention.end
+    for m in bounds:
+        if prev_end < m.end <= start:
+            prev_end = m.end
+        if end <= m.start < next_start:
+            next_start = m.start
+    return prev_end, next_start
 
 
 _AND_BETWEEN = re.compile(r"^[^,;.]{0,80}\band\s+$")
