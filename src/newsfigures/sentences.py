@@ -91,25 +91,27 @@ def _glue_ends(text: str) -> list[int] | None:
     return _GLUE_INDEX.ends(GLUE_GATE, _GLUE_INDEX.scan(text)) if _GLUE_INDEX.active else None
 
 
-def _ends(text: str) -> Iterator[re.Match[str]]:
+def _ends(text: str) -> list[re.Match[str]]:
     """What ``_END.finditer(text)`` finds. Each match starts at a '.', '!' or '?', and
     ``str.find`` jumps from one to the next, where sre would test every character."""
-    marks = sorted(pos for char in ".!?" for pos in _positions(text, char))
+    marks: list[int] = []
+    for char in ".!?":
+        pos = text.find(char)
+        while pos >= 0:
+            marks.append(pos)
+            pos = text.find(char, pos + 1)
+    marks.sort()
+    found: list[re.Match[str]] = []
     done = 0
+    size = len(text)
     for pos in marks:
-        if pos < done or text[pos + 1:pos + 2] in ("\n", ""):
+        if pos < done or pos + 1 >= size or text[pos + 1] == "\n":
             continue                                # inside the last match ("..."), or at a line's end
         match = _END.match(text, pos)
         if match:
-            yield match
+            found.append(match)
             done = match.end()
-
-
-def _positions(text: str, char: str) -> Iterator[int]:
-    pos = text.find(char)
-    while pos >= 0:
-        yield pos
-        pos = text.find(char, pos + 1)
+    return found
 
 
 def _boundaries(text: str, line_starts: list[int], glue: list[int] | None = None) -> list[int]:
