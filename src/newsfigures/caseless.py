@@ -24,7 +24,7 @@ import sys
 import threading
 from _thread import get_ident
 from bisect import bisect_right
-from typing import Any, Iterable, Iterator
+from typing import Any, Final, Iterable, Iterator
 
 from .config import store_in_cache, user_cache_dir
 
@@ -314,26 +314,47 @@ class _Indexed:
 
 
 _local = threading.local()       # this thread's article index (an _Indexed), as ``index``
-# The last index a thread set, with that thread's id. Every change to a thread's index writes
-# this pair too, so while its id is the current thread's, its index is that thread's own: the
-# gates, asked a hundred times an article, read it without a thread-local lookup.
-_last_set: tuple[int, "_Indexed | None"] = (0, None)
+
+
+class _Set:
+    """An index a thread set, with that thread's id."""
+
+    __slots__ = ("ident", "index")
+
+    def __init__(self, ident: int, index: "_Indexed | None") -> None:
+        self.ident = ident
+        self.index = index
+
+
+class _Last:
+    """The last index a thread set (a _Set). Every change to a thread's index replaces it too, so
+    while its id is the current thread's, its index is that thread's own: the gates, asked a
+    hundred times an article, read it without a thread-local lookup. A final instance of a class
+    of its own, because compiled code reads a module's plain globals through a dict lookup."""
+
+    __slots__ = ("set",)
+
+    def __init__(self) -> None:
+        self.set = _Set(0, None)
+
+
+_LAST: Final = _Last()
+_get_ident: Final = get_ident
 _next_bit = [0]
 
 
 def _current() -> "_Indexed | None":
     """This thread's article index, if one is begun."""
-    last = _last_set
-    if last[0] == get_ident():
-        return last[1]
+    last = _LAST.set                       # one read: the id and index of one _Set go together
+    if last.ident == _get_ident():
+        return last.index
     index: _Indexed | None = getattr(_local, "index", None)
     return index
 
 
 def _set_current(index: "_Indexed | None") -> None:
-    global _last_set
     _local.index = index
-    _last_set = (get_ident(), index)
+    _LAST.set = _Set(_get_ident(), index)
 
 
 def _expression(word: str) -> str:
