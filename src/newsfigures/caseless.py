@@ -36,7 +36,7 @@ def _optional(module: str) -> Any:
         return None
 
 
-_hs: Any = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
+_hs: Final[Any] = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
 
 
 def hyperscan_version() -> str | None:
@@ -46,13 +46,35 @@ def hyperscan_version() -> str | None:
 # Characters besides ASCII that have no case: lower-casing leaves them alone and
 # IGNORECASE matches them only to themselves (Latin-1 punctuation but the micro
 # sign, general punctuation, currency signs). Tested character by character.
-_SAFE_TEXT = re.compile(r"[\x00-\x7f\u00a0-\u00b4\u00b6-\u00bf\u2000-\u206f\u20a0-\u20cf]*")
+_SAFE_TEXT: Final = re.compile(r"[\x00-\x7f\u00a0-\u00b4\u00b6-\u00bf\u2000-\u206f\u20a0-\u20cf]*")
 
 # What \s matches (str.isspace), one literal each: a fast pattern must not start with a class.
-WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+WHITESPACE: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
-_last: tuple[str, str | None] = ("", "")
+
+
+class _Lowering:
+    """A text and its :func:`exact_lower`."""
+
+    __slots__ = ("text", "low")
+
+    def __init__(self, text: str, low: str | None) -> None:
+        self.text = text
+        self.low = low
+
+
+class _LastLowered:
+    """The last text :func:`lowered` answered for (one object, replaced whole, so a text and its
+    lowering always go together); a final instance, read without a module-dict lookup."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last = _Lowering("", "")
+
+
+_LOWERED: Final = _LastLowered()
 
 
 def lowers_exactly(text: str) -> bool:
@@ -70,12 +92,11 @@ def lowered(text: str) -> str | None:
     """:func:`exact_lower`, remembered for the last text: a sentence's patterns ask in turn.
     A one-off piece of text (a window cut from a sentence) should call ``exact_lower`` so the
     sentence's answer stays remembered."""
-    global _last
-    last = _last
-    if last[0] is text:                   # the same sentence, asked again by the next pattern
-        return last[1]
+    last = _LOWERED.last
+    if last.text is text:                 # the same sentence, asked again by the next pattern
+        return last.low
     low = exact_lower(text)
-    _last = (text, low)
+    _LOWERED.last = _Lowering(text, low)
     return low
 
 
@@ -121,7 +142,7 @@ def word_branches(words: Iterable[str], tail: str = r"\b") -> list[str]:
 # A look-behind that opens a pattern, and what a gated twin consumes instead: "\b" before a
 # word is "the character before is not a word character". An ASCII class first (a bitmap,
 # one test per character for sre), then the exact test, for the few characters it lets by.
-GATES = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
+GATES: Final = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](?<![\w-])"}
 
 
 def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = False, lead: int = 0,
@@ -313,7 +334,7 @@ class _Indexed:
         self.covered = covered
 
 
-_local = threading.local()       # this thread's article index (an _Indexed), as ``index``
+_local: Final = threading.local()       # this thread's article index (an _Indexed), as ``index``
 
 
 class _Set:
@@ -460,7 +481,7 @@ def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int
     hits.append((number, end))
 
 
-_CASELESS = 1                # hyperscan's HS_FLAG_CASELESS
+_CASELESS: Final = 1                # hyperscan's HS_FLAG_CASELESS
 
 
 def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
@@ -483,7 +504,7 @@ def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
     return db
 
 
-_STORED_MIN = 32             # expressions: a database this big is worth keeping on disk
+_STORED_MIN: Final = 32             # expressions: a database this big is worth keeping on disk
 
 
 def _compiled(expressions: list[str], flags: list[int] | None) -> Any:

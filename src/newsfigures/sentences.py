@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Final, Iterable
 
 from . import caseless
 
-ABBREVIATIONS = {
+ABBREVIATIONS: Final = {
     "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "cpt", "maj", "prof",
     "rev", "jr", "sr", "gov", "sen", "rep", "pres", "u.n", "u.s", "u.k", "e.u", "no", "nos",
     "vs", "etc", "e.g", "i.e", "a.m", "p.m", "jan", "feb", "mar", "apr", "jun", "jul",
@@ -25,29 +25,29 @@ ABBREVIATIONS = {
 }
 
 # Words that begin a new sentence when glued to a capitalised word ("MariupolThe").
-SENTENCE_STARTERS = {"The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They",
+SENTENCE_STARTERS: Final = {"The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "They",
                      "We", "In", "On", "At", "As", "But", "And", "Pictured", "Here", "There"}
 
 # Both run once over the whole text; neither crosses a line end ([^\S\n] is \s within a line).
-_END = re.compile(r"[.!?]+['\"’”)\]]*(?=[^\S\n]+['\"‘“(\[]?[A-Z0-9•])")
+_END: Final = re.compile(r"[.!?]+['\"’”)\]]*(?=[^\S\n]+['\"‘“(\[]?[A-Z0-9•])")
 # A caption glued to the next sentence continues with a capitalised word and a
 # space ("morningA huge", "rubblePeople gather"); camelCase ("setAttribute(")
 # does not. The match starts at the capital, so sre skips from capital to capital.
-_GLUE = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])")
+_GLUE: Final = re.compile(r"[A-Z](?<=[a-z]{2}[.!?)’'\"”a-z][A-Z])(?=[a-z]*[^\S\n])")
 # Where _GLUE can match, found by hyperscan in one pass: two letters and a mark or letter right
 # before a capital (in hyperscan's ASCII reading ’ and ” are "?", already a mark here); _GLUE
 # then reads only there.
 # As marks in an article index (see caseless.Gate.marks): the extractor's, which has scanned the
 # article already (split_sentences' ``glue``), or this module's own, for a text alone.
-GLUE_GATE = caseless.Gate.marks(r"[a-z]{2}[.!?)'\"a-z][A-Z]", 1, caseless=False)
-_GLUE_INDEX = caseless.ArticleIndex([GLUE_GATE])
+GLUE_GATE: Final = caseless.Gate.marks(r"[a-z]{2}[.!?)'\"a-z][A-Z]", 1, caseless=False)
+_GLUE_INDEX: Final = caseless.ArticleIndex([GLUE_GATE])
 # What a sentence key folds in ASCII text, besides the line end no sentence holds: ASCII
 # whitespace other than the space, and two spaces. Marked in the extractor's article index
 # (where each ends), so the key of a sentence with no mark needs no test of its own.
-SPACES_GATE = caseless.Gate.marks(r"[\t\x0b\x0c\r\x1c-\x1f]|  ", 1, caseless=False)
-_GLUE_PASS_MIN = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
-_CAPITALISED = re.compile(r"[A-Z][a-z]*")
-_WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
+SPACES_GATE: Final = caseless.Gate.marks(r"[\t\x0b\x0c\r\x1c-\x1f]|  ", 1, caseless=False)
+_GLUE_PASS_MIN: Final = 1000      # characters: below this, hyperscan's call costs more than _GLUE's own scan
+_CAPITALISED: Final = re.compile(r"[A-Z][a-z]*")
+_WORD_BEFORE_DOT: Final = re.compile(r"([A-Za-z.]+)$")
 
 
 # init=False and an __init__ of its own: mypyc compiles that (a dataclass's generated __init__
@@ -170,7 +170,7 @@ def _add_sentence(sentences: list[Sentence], chunk: str, start: int) -> None:
 
 
 # What str.split() splits on in ASCII text, besides the space.
-_ASCII_WHITESPACE = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+_ASCII_WHITESPACE: Final = ("\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def sentence_key(text: str) -> str:
