@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Final, Iterable, Iterator
 
 from . import __version__
 from .caseless import ArticleIndex, lowers_exactly
@@ -29,7 +29,7 @@ from .tables import FIGURE_COLUMNS
 # numbers either side of it.
 _Picked = tuple[Mention, NounPhrase, str, tuple[int, int], int, int]
 
-EXTRACTOR_VERSION = f"{__version__}+code.{code_digest()}.rules"
+EXTRACTOR_VERSION: Final = f"{__version__}+code.{code_digest()}.rules"
 
 
 @dataclass
@@ -364,7 +364,7 @@ class _ArticleContext:
         return {p.name for p in self.places(index) if p.kind != "country" and not p.modifier and not p.metonym}
 
 
-EVENT_REACH_CHARS = 140   # a cue or anaphor further than this from the number is another clause's
+EVENT_REACH_CHARS: Final = 140   # a cue or anaphor further than this from the number is another clause's
 
 
 def _named_event(cues: list[tuple[int, str]], near: int | None = None) -> str | None:
@@ -409,7 +409,7 @@ def _neighbours(bounds: list[Mention], mention: Mention, size: int) -> tuple[int
     return prev_end, next_start
 
 
-_AND_BETWEEN = re.compile(r"^[^,;.]{0,80}\band\s+$")
+_AND_BETWEEN: Final = re.compile(r"^[^,;.]{0,80}\band\s+$")
 
 
 def _coordinated(sentence: str, first: Mention, second: Mention) -> bool:
@@ -421,10 +421,10 @@ def _opens_quote(sentence: str) -> bool:
     return sentence[:1] in ("'", "‘", '"', "“")
 
 
-_APPOSITIVE_WORDS = ["including", "among them", "of whom", "of which"]
-_APPOSITIVE_END = re.compile(r"\b(?:" + "|".join(_APPOSITIVE_WORDS) + r")\s+$", re.I)
-_APPOSITIVE_LONGEST = max(map(len, _APPOSITIVE_WORDS))
-_APPOSITIVE_LAST = frozenset(w[-1] for w in _APPOSITIVE_WORDS) | frozenset(w[-1].upper() for w in _APPOSITIVE_WORDS)
+_APPOSITIVE_WORDS: Final = ["including", "among them", "of whom", "of which"]
+_APPOSITIVE_END: Final = re.compile(r"\b(?:" + "|".join(_APPOSITIVE_WORDS) + r")\s+$", re.I)
+_APPOSITIVE_LONGEST: Final = max(map(len, _APPOSITIVE_WORDS))
+_APPOSITIVE_LAST: Final = frozenset(w[-1] for w in _APPOSITIVE_WORDS) | frozenset(w[-1].upper() for w in _APPOSITIVE_WORDS)
 
 
 def _appositive(sentence: str, mention: Mention) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterator
+from typing import Callable, Final, Iterator
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
@@ -18,18 +18,18 @@ from .numbers import DIGIT_RUN, Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
+_WORD: Final = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
 # Up to 16 tokens in one match: every character but white space starts a _WORD match, so
 # finditer skips only white space between them; the greedy repeat never gives one back.
-_WORDS_16 = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
-_HARD_WORDS = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
-_PRONOUN_CLAUSE = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
+_WORDS_16: Final = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
+_HARD_WORDS: Final = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
+_PRONOUN_CLAUSE: Final = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
 # The gate's own expression for the pronoun clause: \s is ASCII white space or "?" in the index.
-HARD_GATE = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
-HARD_BOUNDARY = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
+HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
+HARD_BOUNDARY: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
                          "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]),
                          gate=HARD_GATE)
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: Final = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 # Each dataclass here has init=False and an __init__ of its own: mypyc compiles that (a
@@ -152,7 +152,7 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
 
 # The first three characters at each word start but the text's first: a word start is a word
 # character after a non-word one, which sre finds faster consumed than looked behind at.
-_WORD_STARTS = re.compile(r"\W(?=(\w..))")
+_WORD_STARTS: Final = re.compile(r"\W(?=(\w..))")
 
 
 def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
@@ -273,10 +273,10 @@ def is_population_figure(sentence: str, mention: Mention, np: NounPhrase, rules:
     return not rules.population_cue_gate.absent(sentence) and bool(rules.population_cue_re.search(window))
 
 
-_RATE = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)
+_RATE: Final = re.compile(r"^\W{0,3}(?:\w+\W+){0,3}?(a|per|each|every)\s+(day|week|month)\b|^\W{0,3}(?:\w+\W+){0,3}?(daily)\b", re.I)
 
 
-_RATE_WORDS = ("day", "daily", "week", "month")            # every _RATE match holds one
+_RATE_WORDS: Final = ("day", "daily", "week", "month")            # every _RATE match holds one
 
 
 def rate_for(sentence: str, np: NounPhrase) -> str | None:
@@ -293,16 +293,16 @@ def rate_for(sentence: str, np: NounPhrase) -> str | None:
 # Location
 
 
-_INTO_END = re.compile(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$")
-_WAR_FRAME_END = re.compile(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$", re.I)
-_TO_END = re.compile(r"\b(?:to|into|onto)\s+(?:the\s+)?$", re.I)
-_TO_IN_END = re.compile(r"\b(?:to|into|onto|in)\s+(?:the\s+)?$", re.I)
-_WHERE_START = re.compile(r"\s*(?:where|in which|inside which)\b", re.I)
-_THE_CAPITAL = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b")
+_INTO_END: Final = re.compile(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$")
+_WAR_FRAME_END: Final = re.compile(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$", re.I)
+_TO_END: Final = re.compile(r"\b(?:to|into|onto)\s+(?:the\s+)?$", re.I)
+_TO_IN_END: Final = re.compile(r"\b(?:to|into|onto|in)\s+(?:the\s+)?$", re.I)
+_WHERE_START: Final = re.compile(r"\s*(?:where|in which|inside which)\b", re.I)
+_THE_CAPITAL: Final = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b")
 
 
-_CUT_WORDS = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
-_CLAUSE_CUT = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
+_CUT_WORDS: Final = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
+_CLAUSE_CUT: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
                        "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
 
 
@@ -423,11 +423,11 @@ def _frames_war(sentence: str, clause: tuple[int, int], gazetteer: Gazetteer) ->
 
 
 # Metrics usually counted for a whole country when no place is named.
-COUNTRY_LEVEL = {"displaced", "fled_abroad"}
+COUNTRY_LEVEL: Final = {"displaced", "fled_abroad"}
 
 # "the besieged city", "the port city", "the plant": the place last named.
-_ANAPHORA_NOUNS = ("city", "town", "port", "plant", "steelworks", "village", "capital")
-_ANAPHORA = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b", re.I)
+_ANAPHORA_NOUNS: Final = ("city", "town", "port", "plant", "steelworks", "village", "capital")
+_ANAPHORA: Final = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b", re.I)
 
 
 def _may_hold(sentence: str, span: tuple[int, int], words: tuple[str, ...]) -> bool:
@@ -439,7 +439,7 @@ def _may_hold(sentence: str, span: tuple[int, int], words: tuple[str, ...]) -> b
     part = low[span[0]:span[1]]
     return any(word in part for word in words)
 
-_ACTOR_VERB = re.compile(
+_ACTOR_VERB: Final = re.compile(
     r"^\s+(?:is|was|has|had|have|says|said|will|would|could|can|may|might|did|does|claims|denies|shells|"
     r"launched|launches|attacks|bombs|continues|insists|wants|appears|seems|[a-z]+ed)\b")
 
@@ -474,29 +474,29 @@ def context_place(places: list[PlaceMention], gazetteer: Gazetteer, sentence: st
 # Dates
 
 
-_MONTHS = {m: i for i, m in enumerate(
+_MONTHS: Final = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
-_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
-_MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+_MONTH_ABBR: Final = {m[:3]: i for m, i in _MONTHS.items()} | {"sept": 9}
+_MONTH_WORDS: Final = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec"]
-_RELATIVE_WORDS = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
+_RELATIVE_WORDS: Final = ["today", "tonight", "this morning", "this afternoon", "this evening", "overnight", "yesterday",
                    "last night"]
-_MONTH_RE = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
+_MONTH_RE: Final = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 # Every date starts at one of these words or at a digit after no word character (see
 # caseless.Gate): _DATE_RE is tried only there ("mar" in "Mariupol" is tried and fails).
-DATE_GATE = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
+DATE_GATE: Final = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
-_DATE_RE = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+_DATE_RE: Final = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
                                  r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE, at_words=True)
-GATES = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
+GATES: Final = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
 
 
-_NEXT_AFTER = re.compile(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", re.I)
-_AS_OF_END = re.compile(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$")
-_SINCE_END = re.compile(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$")
+_NEXT_AFTER: Final = re.compile(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", re.I)
+_AS_OF_END: Final = re.compile(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$")
+_SINCE_END: Final = re.compile(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$")
 
 
 @dataclass(init=False)
@@ -569,15 +569,15 @@ def as_of_for(mention: Mention, dates: list[DateMention], prev_end: int, next_st
 # Attribution
 
 
-_TIME_BEFORE = ["on", "late on", "early on", "late", "early", "last", "this", "earlier", "later", "now", "also", "today",
+_TIME_BEFORE: Final = ["on", "late on", "early on", "late", "early", "last", "this", "earlier", "later", "now", "also", "today",
                 "yesterday", "tonight"]
-_TIME_AFTER = ["morning", "evening", "afternoon", "night", "week", "month", "has", "have", "had", "previously", "again",
+_TIME_AFTER: Final = ["morning", "evening", "afternoon", "night", "week", "month", "has", "have", "had", "previously", "again",
                "then", "repeatedly", "separately", "publicly"]
-_TIME_TAIL = re.compile(
+_TIME_TAIL: Final = re.compile(
     r"(?:\s+(?:" + "|".join(_TIME_BEFORE) + r"|(?:on\s+)?(?:" + "|".join(WEEKDAYS) + ")|" + "|".join(_TIME_AFTER)
     + r"))+$", re.I)
 # The words _TIME_TAIL can end with: a text ending otherwise keeps its tail.
-_TIME_TAIL_LAST = {phrase.split()[-1] for phrase in _TIME_BEFORE + WEEKDAYS + _TIME_AFTER}
+_TIME_TAIL_LAST: Final = {phrase.split()[-1] for phrase in _TIME_BEFORE + WEEKDAYS + _TIME_AFTER}
 
 
 def strip_time_tail(text: str) -> str:
@@ -592,26 +592,26 @@ def strip_time_tail(text: str) -> str:
         if text[start:end].lower() not in _TIME_TAIL_LAST:
             return text
     return _TIME_TAIL.sub("", text)
-_SPEECH_CUT = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
-_CLAUSE_WORDS = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
-_CLAUSE_START = Caseless(
+_SPEECH_CUT: Final = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
+_CLAUSE_WORDS: Final = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
+_CLAUSE_START: Final = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
     "|".join([re.escape(c) for c in ",;:(\"“”‘–—"] + [q + r"(?!s\b)" for q in "'’"]
              + [re.escape(w) + r"-\s" for w in WHITESPACE] + word_branches(_CLAUSE_WORDS)))
 
 
-_ACCORDING = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
-_BY_COUNT = re.compile(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", re.I)
-_DATA_SHOW = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", re.I)
-_POSSESSIVE_END = re.compile(r"['’]s?$")
-_ACCORDING_CUT = re.compile(r"\s+(?:since|as|who|which|that|on|in|there)\s+")
-_ARTICLE_START = re.compile(r"(?:the|a|an)\s", re.I)
-_POST_FROM = re.compile(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", re.I)
-_QUOTE_OR_COMMA_END = re.compile(r"[,'’\"”]\s*$")
-_NAME_AFTER = re.compile(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)")
-_THAT = re.compile(r"\bthat\b")
-_AMID = re.compile(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", re.I)
-_PROPER_NAME = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
+_ACCORDING: Final = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
+_BY_COUNT: Final = re.compile(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", re.I)
+_DATA_SHOW: Final = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", re.I)
+_POSSESSIVE_END: Final = re.compile(r"['’]s?$")
+_ACCORDING_CUT: Final = re.compile(r"\s+(?:since|as|who|which|that|on|in|there)\s+")
+_ARTICLE_START: Final = re.compile(r"(?:the|a|an)\s", re.I)
+_POST_FROM: Final = re.compile(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", re.I)
+_QUOTE_OR_COMMA_END: Final = re.compile(r"[,'’\"”]\s*$")
+_NAME_AFTER: Final = re.compile(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)")
+_THAT: Final = re.compile(r"\bthat\b")
+_AMID: Final = re.compile(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", re.I)
+_PROPER_NAME: Final = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
 
 
 @dataclass(init=False)
@@ -641,7 +641,7 @@ def _clean_source(text: str, rules: Rules) -> str | None:
     return _POSSESSIVE_END.sub("", name) if name.endswith(("'", "’")) else name
 
 
-_LAST_WORD = re.compile(r"([\w’']+)\W*$")
+_LAST_WORD: Final = re.compile(r"([\w’']+)\W*$")
 
 
 def last_word(head: str) -> str | None:

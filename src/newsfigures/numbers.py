@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from . import caseless
 from .rules import Rules, numberish
 
-DIGITS = re.compile(
+DIGITS: Final = re.compile(
     r"([0-9\u0100-\U0010ffff](?<=\d)"           # a digit (0-9 first: a bitmap test for sre)
     r"(?<![\w.,/:£$€#+]\d)"                     # not glued to a word, decimal, date or code
     r"(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d+))?"  # 1,459 | 400 | 3.4
@@ -26,19 +27,19 @@ DIGITS = re.compile(
 # character as "?") a character beyond ASCII is "?", no word character; in text it indexes,
 # every \d is an ASCII digit (see caseless.exact_lower). DIGITS is only ever scanned over a whole
 # sentence here, so the gate is asked about whole sentences only.
-DIGIT_RUN = r"(?:^|[^0-9A-Za-z_])[0-9]"
-DIGIT_GATE = caseless.Gate.marks(DIGIT_RUN, 1)
-_SUFFIX = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
-_WORD_AFTER = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
-_WORD_BEFORE = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
-_RANGE_JOIN = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
+DIGIT_RUN: Final = r"(?:^|[^0-9A-Za-z_])[0-9]"
+DIGIT_GATE: Final = caseless.Gate.marks(DIGIT_RUN, 1)
+_SUFFIX: Final = re.compile(r"[ \u00a0]?(million|billion|thousand|hundred|mln|mn|bn|m|k)(?![\w])", re.I)
+_WORD_AFTER: Final = re.compile(r"[\s\u00a0]*([A-Za-z%][\w.'’%-]*)")
+_WORD_BEFORE: Final = re.compile(r"([\w.'’$£€#%-]+)[\s\u00a0]*$")
+_RANGE_JOIN: Final = re.compile(r"^\s*(?:to|-|–|—)\s*$", re.I)
 # Matched at a number's end, not at the start of a copy of the rest (a slice each time).
-_PLUS_AFTER = re.compile(r"-?plus\b|\+", re.I)
-_OR_MORE = re.compile(r"\s+or (?:more|so)\b", re.I)
-_HYPHEN_TAIL = re.compile(r"[-–]\s?([A-Za-z]+)")
-_PER_CENT = re.compile(r"\s*cent\b", re.I)
-_RATIO_AFTER = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
-_RATIO_BEFORE = re.compile(r"\b\d+\s*(?:to|:)\s*$")
+_PLUS_AFTER: Final = re.compile(r"-?plus\b|\+", re.I)
+_OR_MORE: Final = re.compile(r"\s+or (?:more|so)\b", re.I)
+_HYPHEN_TAIL: Final = re.compile(r"[-–]\s?([A-Za-z]+)")
+_PER_CENT: Final = re.compile(r"\s*cent\b", re.I)
+_RATIO_AFTER: Final = re.compile(r"\s*(?:to|:)\s*(?:one|1)\b", re.I)
+_RATIO_BEFORE: Final = re.compile(r"\b\d+\s*(?:to|:)\s*$")
 
 
 # Both dataclasses here have init=False and an __init__ of their own: mypyc compiles that (a
@@ -114,7 +115,7 @@ def _word_value(text: str, rules: Rules) -> int | None:
     return total + current if seen else None
 
 
-_SCALE_INITIALS = frozenset("mbthkMBTHK\u212a")     # what _SUFFIX's words start with, under re.I
+_SCALE_INITIALS: Final = frozenset("mbthkMBTHK\u212a")     # what _SUFFIX's words start with, under re.I
 
 
 def _may_be_scaled(sentence: str, end: int) -> bool:
@@ -169,7 +170,7 @@ def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
     return match.group(1).lower().strip(".'’"), match.start(1), match.end(1)
 
 
-_WORD_BEFORE_PUNCT = frozenset(".'’$£€#%-_")     # with str.isalnum, the class of _WORD_BEFORE's group
+_WORD_BEFORE_PUNCT: Final = frozenset(".'’$£€#%-_")     # with str.isalnum, the class of _WORD_BEFORE's group
 
 
 def _prev_word(sentence: str, pos: int) -> str:
@@ -321,10 +322,10 @@ def _word_at_end(word: str) -> tuple[re.Pattern[str], int]:
     return re.compile(rf"\b{word}\s+$", re.I), len(word)
 
 
-_BETWEEN = _word_at_end("between")
-_FROM = _word_at_end("from")
-_AND_GAP = re.compile(r"^\s*and\s*$", re.I)
-_WORD_SPLIT = re.compile(r"[\s-]+")
+_BETWEEN: Final = _word_at_end("between")
+_FROM: Final = _word_at_end("from")
+_AND_GAP: Final = re.compile(r"^\s*and\s*$", re.I)
+_WORD_SPLIT: Final = re.compile(r"[\s-]+")
 
 
 def _word_before(word: tuple[re.Pattern[str], int], sentence: str, end: int) -> re.Match[str] | None:

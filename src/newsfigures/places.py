@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from .config import store_in_cache, user_cache_dir
 from .rules import Rules
@@ -15,12 +16,12 @@ from .rules import Rules
 # Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
 # following "region" or "oblast" is kept so "Kyiv region" can be looked up.
 # The look-behind follows the capital so that sre can skip straight to capitals.
-_CAPS = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?))")
+_CAPS: Final = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?))")
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
-_NAME_GLUE = re.compile(r"(?:region|oblast|of)")
-_DISTRICT = re.compile(r"\s+district\b")
+_POSSESSIVE: Final = re.compile(r"['’]s?$")
+_NAME_GLUE: Final = re.compile(r"(?:region|oblast|of)")
+_DISTRICT: Final = re.compile(r"\s+district\b")
 
 
 # init=False and an __init__ of its own: mypyc compiles that (a dataclass's generated __init__

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
@@ -22,8 +22,8 @@ from .caseless import Caseless
 from .caseless import alternation as _alternation
 from .config import RULES_DIR
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: same result, ~10x faster
-RULE_FILES = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml", "events.yaml")
+_LOADER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: same result, ~10x faster
+RULE_FILES: Final = ("numbers.yaml", "exclusions.yaml", "metrics.yaml", "places.yaml", "attribution.yaml", "events.yaml")
 
 
 def _merge(base: Any, extra: Any) -> Any:
@@ -235,7 +235,7 @@ class Rules:
             if pattern.gate is not None]
 
 
-_DIGIT = re.compile(r"[0-9\u0100-\U0010ffff](?<=\d)")    # \d: a bitmap test first (no Latin-1 digits beyond 0-9)
+_DIGIT: Final = re.compile(r"[0-9\u0100-\U0010ffff](?<=\d)")    # \d: a bitmap test first (no Latin-1 digits beyond 0-9)
 
 
 def has_digit(text: str) -> bool:
