@@ -467,3 +467,21 @@ def test_the_list_and_first_forms_of_matches_at_find_what_it_finds(text: str, st
     assert [m.span() for m in caseless.all_matches_at(pattern, text, starts, pos, endpos)] == want
     first = caseless.first_match_at(pattern, text, starts, pos, endpos)
     assert (first.span() if first else None) == (want[0] if want else None)
+
+
+def test_patterns_found_from_their_literals_are_among_those_compared() -> None:
+    """The patterns that try ``slow`` only where a literal is (``finds``) go through the
+    comparisons above: on the sample articles and on generated text with dashes, semicolons
+    and the letters IGNORECASE pairs with ASCII ones."""
+    with_finds = {name for name, pattern in PATTERNS.items() if pattern.finds}
+    assert {"newsfigures.fields._CLAUSE_CUT", "newsfigures.fields._CLAUSE_START",
+            "newsfigures.fields.HARD_BOUNDARY"} <= with_finds
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab -;", max_size=30), pos=st.integers(0, 32), endpos=st.integers(0, 40))
+def test_literal_starts_are_every_place_a_literal_allows(text: str, pos: int, endpos: int) -> None:
+    finds = (("ab", 0), ("-", 1), (";", 0))
+    want = sorted(i - back for literal, back in finds for i in range(len(text))
+                  if text.startswith(literal, i) and i - back >= pos and i + len(literal) <= min(endpos, len(text)))
+    assert caseless.literal_starts(text, finds, pos, endpos) == want

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Final, Iterator
+from typing import Callable, Final
 
 from . import caseless
 from .caseless import WHITESPACE, Caseless, word_branches
@@ -28,7 +28,7 @@ _PRONOUN_CLAUSE: Final = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added
 HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
 HARD_BOUNDARY: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
                          "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]),
-                         gate=HARD_GATE)
+                         gate=HARD_GATE, finds=tuple([(";", 0), (",", 0)] + [(w, 0) for w in _HARD_WORDS]))
 WEEKDAYS: Final = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -155,30 +155,36 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
 _WORD_STARTS: Final = re.compile(r"\W(?=(\w..))")
 
 
-def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
+def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
     """Every (metric, match) of the cue words in ``text``, in the rules' order, skipping cues
     whose literal start is absent: first by the word starts (see ``Rules.cues_by_start``),
     which needs text whose lower-casing keeps every character in place, then by substring.
 
     A cue filed under its starts can only match where one of them begins (at a word start,
     which the cue's own ``\\b`` checks), so it is matched there, in order, rather than searched
-    for at every position: the same matches ``finditer`` finds, each after the last one ends."""
+    for at every position: the same matches ``finditer`` finds, each after the last one ends.
+    A list, not a generator: callers read every match."""
     lower = caseless.exact_lower(text)           # a window: the sentence's remembered answer stays
     cues = rules.metric_anchored
+    found: list[tuple[str, re.Match[str]]] = []
     if lower is None:
         lower = text.lower()
         for metric, anchor, pattern in cues:
             if anchor and anchor not in lower:
                 continue
             for match in pattern.finditer(text):
-                yield metric, match
-        return
-    keys = set(_WORD_STARTS.findall(lower))
-    if len(lower) >= 3 and _is_word(lower[0]):
-        keys.add(lower[:3])                      # the word the text starts with
+                found.append((metric, match))
+        return found
+    by_start = rules.cues_by_start
     order: set[int] = set(rules.cues_always)
-    for key in keys:
-        order.update(rules.cues_by_start.get(key, ()))
+    if len(lower) >= 3 and _is_word(lower[0]):
+        filed = by_start.get(lower[:3])          # the word the text starts with
+        if filed is not None:
+            order.update(filed)
+    for key in _WORD_STARTS.findall(lower):
+        filed = by_start.get(key)
+        if filed is not None:
+            order.update(filed)
     for index in sorted(order):
         metric, anchor, pattern = cues[index]
         if anchor and anchor not in lower:
@@ -186,10 +192,11 @@ def _cues_in(text: str, rules: Rules) -> Iterator[tuple[str, re.Match[str]]]:
         starts = rules.cue_starts[index]
         if not starts:
             for match in pattern.finditer(text):
-                yield metric, match
+                found.append((metric, match))
             continue
-        for found in caseless.matches_at(pattern, text, _places_of(lower, starts)):
-            yield metric, found
+        for match in caseless.all_matches_at(pattern, text, _places_of(lower, starts)):
+            found.append((metric, match))
+    return found
 
 
 def _places_of(text: str, keys: tuple[str, ...]) -> list[int]:
@@ -303,7 +310,8 @@ _THE_CAPITAL: Final = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b")
 
 _CUT_WORDS: Final = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
 _CLAUSE_CUT: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
-                       "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]))
+                       "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]),
+                       finds=tuple([(";", 0)] + [(w, 0) for w in _CUT_WORDS] + [(d, 1) for d in "-–—"]))
 
 
 def hard_segment(sentence: str, start: int) -> tuple[int, int]:
@@ -597,7 +605,8 @@ _CLAUSE_WORDS: Final = ["that", "and", "but", "as", "where", "when", "while", "a
 _CLAUSE_START: Final = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
     "|".join([re.escape(c) for c in ",;:(\"“”‘–—"] + [q + r"(?!s\b)" for q in "'’"]
-             + [re.escape(w) + r"-\s" for w in WHITESPACE] + word_branches(_CLAUSE_WORDS)))
+             + [re.escape(w) + r"-\s" for w in WHITESPACE] + word_branches(_CLAUSE_WORDS)),
+    finds=tuple([(c, 0) for c in ",;:(\"“”‘–—'’"] + [("-", 1)] + [(w, 0) for w in _CLAUSE_WORDS]))
 
 
 _ACCORDING: Final = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
