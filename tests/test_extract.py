@@ -170,3 +170,21 @@ def test_a_numbers_neighbours_are_the_nearest_bounds_either_side():
         assert _neighbours(ms, m, 70) == want
 
     check()
+
+
+def test_publication_dates_are_read_the_same_when_remembered() -> None:
+    """_as_date remembers the last text it read: asking again, or for another text, or for
+    something that is not text, gives what reading it afresh gives."""
+    from datetime import date
+
+    from newsfigures.extract import _as_date
+
+    for _ in range(2):
+        assert _as_date("2022-03-21") == date(2022, 3, 21)
+        assert _as_date("2022-03-21T10:00:00") == date(2022, 3, 21)
+        assert _as_date("not a date") is None
+        assert _as_date("") is None
+    assert _as_date("2022-04-01") == date(2022, 4, 1)
+    assert _as_date(date(2022, 5, 2)) == date(2022, 5, 2)
+    assert _as_date(None) is None and _as_date(float("nan")) is None
+    assert _as_date("2022-03-21") == date(2022, 3, 21)

@@ -98,13 +98,9 @@ class Extractor:
         sentences = split_sentences(text, scanner.ends(GLUE_GATE, hits) if scanner.active else None)
         texts = [s.text for s in sentences]
         spans = [(s.start, s.end) for s in sentences]
-        keys = sentence_keys(texts, spans, scanner.ends(SPACES_GATE, hits) if scanner.active else None)
-        first: dict[str, int] = {}
-        for index, key in enumerate(keys):
-            first.setdefault(key, index)
         # A sentence printed again word for word (a caption twice) is skipped
-        # entirely, as if it were not there.
-        repeated = [first[key] != index for index, key in enumerate(keys)]
+        # entirely, as if it were not there. (A text of one sentence repeats none.)
+        repeated = [False] * len(texts) if len(texts) < 2 else self._repeated(texts, spans, scanner, hits)
         context = _ArticleContext(self, texts, repeated)
         rows: list[dict[str, Any]] = []
         # Patterns then skip the sentences this article's index rules out (same matches, fewer scans).
@@ -121,6 +117,16 @@ class Extractor:
         finally:
             scanner.end(previous)
         return rows
+
+    @staticmethod
+    def _repeated(texts: list[str], spans: list[tuple[int, int]], scanner: ArticleIndex,
+                  hits: list[tuple[int, int]]) -> list[bool]:
+        """For each sentence, whether an earlier one has the same key (see ``sentence_key``)."""
+        keys = sentence_keys(texts, spans, scanner.ends(SPACES_GATE, hits) if scanner.active else None)
+        first: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            first.setdefault(key, index)
+        return [first[key] != index for index, key in enumerate(keys)]
 
     def attach(self, article: dict[str, Any], core: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Rows of the figures table: the article's metadata around each core figure."""
@@ -436,20 +442,47 @@ def _appositive(sentence: str, mention: Mention) -> bool:
     return bool(search_at_end(_APPOSITIVE_END, window, _APPOSITIVE_LONGEST))
 
 
+_ASCII_DIGITS: Final = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+
+
 def _has_ascii_digit(text: str) -> bool:
     """Does ``text`` hold one of 0-9? Ten ``in`` tests, each a fast search of the text."""
-    for digit in "0123456789":
+    for digit in _ASCII_DIGITS:
         if digit in text:
             return True
     return False
 
 
+class _LastDate:
+    """The last publication date text read and its date: an article's, or a run's one date,
+    is asked for again and again."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[str, date | None] = ("", None)
+
+
+_LAST_DATE: Final = _LastDate()
+
+
 def _as_date(value: Any) -> date | None:
+    if isinstance(value, str):
+        last = _LAST_DATE.last                 # one read: the text and its date go together
+        if value and last[0] == value:
+            return last[1]
+        parsed = _parse_date(value)
+        _LAST_DATE.last = (value, parsed)
+        return parsed
     if value is None or value != value:  # None or NaN
         return None
     if isinstance(value, date):
         return value
+    return _parse_date(str(value))
+
+
+def _parse_date(text: str) -> date | None:
     try:
-        return date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(text[:10])
     except ValueError:
         return None
