@@ -109,11 +109,8 @@ class Extractor:
             for index, sentence in enumerate(sentences):
                 if repeated[index] or not holds_numbers(sentence.text, self.rules):
                     continue
-                for row in self._sentence_figures(sentence.text, published_date, context, index):
-                    start = sentence.start + row.pop("_start")
-                    end = sentence.start + row.pop("_end")
-                    rows.append({"sentence_index": sentence.index, "char_start": start, "char_end": end,
-                                 "surface": text[start:end], "quote": sentence.text, **row})
+                self._sentence_figures(sentence.text, published_date, context, index, text, sentence.start,
+                                       sentence.index, rows)
         finally:
             scanner.end(previous)
         return rows
@@ -154,8 +151,9 @@ class Extractor:
                 columns[name] = [row.get(name) for row in core]
         return columns
 
-    def _sentence_figures(self, sentence: str, published: date | None,
-                          context: "_ArticleContext", index: int) -> Iterator[dict[str, Any]]:
+    def _sentence_figures(self, sentence: str, published: date | None, context: "_ArticleContext", index: int,
+                          text: str, offset: int, sentence_index: int, rows: list[dict[str, Any]]) -> None:
+        """Append the figures of one sentence (at ``offset`` in ``text``) to ``rows``."""
         rules = self.rules
         mentions = find_numbers(sentence, rules)
         if not mentions:
@@ -226,9 +224,13 @@ class Extractor:
                 source_name = source.name
             else:
                 source_name = context.source_before(index) if _opens_quote(sentence) else None
+            start, end = offset + mention.start, offset + mention.end
             row = {
-                "_start": mention.start,
-                "_end": mention.end,
+                "sentence_index": sentence_index,
+                "char_start": start,
+                "char_end": end,
+                "surface": text[start:end],
+                "quote": sentence,
                 "metric": metric,
                 "value": mention.value,
                 "value_low": mention.value_low,
@@ -247,7 +249,7 @@ class Extractor:
             if np.head == "whom" and last is not None:
                 row["location"] = last["location"]    # "350 people, about 50 of whom ..."
             last = row
-            yield dict(row)
+            rows.append(row)
 
 
 class _ArticleContext:

@@ -199,7 +199,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
 
     starts = DIGIT_GATE.starts(sentence)
-    for match in DIGITS.finditer(sentence) if starts is None else caseless.matches_at(DIGITS, sentence, starts):
+    for match in DIGITS.finditer(sentence) if starts is None else caseless.all_matches_at(DIGITS, sentence, starts):
         if _overlaps(found, match.start(), match.end()):
             continue
         whole, frac = match.group(1), match.group(2)
@@ -359,7 +359,7 @@ def holds_numbers(sentence: str, rules: Rules) -> bool:
     starts = rules.number_gate.starts(sentence)
     if starts is None:
         return numberish(rules, sentence)
-    return next(caseless.matches_at(rules.number_word_re, sentence, starts), None) is not None
+    return caseless.first_match_at(rules.number_word_re, sentence, starts) is not None
 
 
 def find_numbers(sentence: str, rules: Rules) -> list[Mention]:
