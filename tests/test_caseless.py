@@ -485,3 +485,20 @@ def test_literal_starts_are_every_place_a_literal_allows(text: str, pos: int, en
     want = sorted(i - back for literal, back in finds for i in range(len(text))
                   if text.startswith(literal, i) and i - back >= pos and i + len(literal) <= min(endpos, len(text)))
     assert caseless.literal_starts(text, finds, pos, endpos) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("kilbe tdaw’'. ,\n1_-²ª\u0663\u00a0")), max_size=40))
+def test_cues_filed_at_word_starts_are_those_the_word_start_scan_finds(text: str) -> None:
+    """_filed_at_word_starts reads code points where it used ``\\W(?=(\\w..))`` and the text's
+    first word: the same cues, for keys that start with a letter a-z (as every key does)."""
+    keys = {"kil": [0], "be ": [1], "dea": [2], "k1_": [3], "a a": [4], "tw’": [5]}
+    lower = text.lower()
+    want: set[int] = set()
+    found = re.findall(r"\W(?=(\w..))", lower) + ([lower[:3]] if len(lower) >= 3 and re.match(r"\w", lower) else [])
+    for key in found:
+        want.update(keys.get(key, ()))
+    got: set[int] = set()
+    fields._filed_at_word_starts(lower, keys, got)
+    assert got == want
+    assert all("a" <= key[0] <= "z" for key in RULES.cues_by_start)

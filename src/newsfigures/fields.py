@@ -150,9 +150,24 @@ def _span_end(sentence: str, start: int, stop: int) -> int:
     return match.start() if match else stop
 
 
-# The first three characters at each word start but the text's first: a word start is a word
-# character after a non-word one, which sre finds faster consumed than looked behind at.
-_WORD_STARTS: Final = re.compile(r"\W(?=(\w..))")
+def _filed_at_word_starts(lower: str, by_start: dict[str, list[int]], order: set[int]) -> None:
+    """Add to ``order`` the cues filed under the three characters at each word start of
+    ``lower`` (a word character first, or after a non-word one: ``\\w`` is alphanumeric or
+    "_"). Every key starts with a letter a-z, so only those starts are looked up. One pass
+    over the characters, each read as a code point (what ``\\W(?=(\\w..))`` finds, and the
+    text's first word, without sre or a list of strings)."""
+    after_word = False
+    for i in range(len(lower) - 2):
+        c = ord(lower[i])
+        if c < 128:
+            word = 97 <= c <= 122 or 48 <= c <= 57 or 65 <= c <= 90 or c == 95
+        else:
+            word = lower[i].isalnum()
+        if word and not after_word and 97 <= c <= 122:
+            filed = by_start.get(lower[i:i + 3])
+            if filed is not None:
+                order.update(filed)
+        after_word = word
 
 
 def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
@@ -175,16 +190,8 @@ def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
             for match in pattern.finditer(text):
                 found.append((metric, match))
         return found
-    by_start = rules.cues_by_start
     order: set[int] = set(rules.cues_always)
-    if len(lower) >= 3 and _is_word(lower[0]):
-        filed = by_start.get(lower[:3])          # the word the text starts with
-        if filed is not None:
-            order.update(filed)
-    for key in _WORD_STARTS.findall(lower):
-        filed = by_start.get(key)
-        if filed is not None:
-            order.update(filed)
+    _filed_at_word_starts(lower, rules.cues_by_start, order)
     for index in sorted(order):
         metric, anchor, pattern = cues[index]
         if anchor and anchor not in lower:
