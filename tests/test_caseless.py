@@ -502,3 +502,22 @@ def test_cues_filed_at_word_starts_are_those_the_word_start_scan_finds(text: str
     fields._filed_at_word_starts(lower, keys, got)
     assert got == want
     assert all("a" <= key[0] <= "z" for key in RULES.cues_by_start)
+
+
+TOKEN_PIECES = ["killed", "U.S.", "3,000", "2.5", "1,", "ab-cd", "’s", "'", "-", ".", ",", " ", "  ", "x", "Z",
+                "\u00a0", "\t", "\n", "\u2009", "é", "(", "9", "\u0663", "²", "_", "a.", "b’", "--"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(TOKEN_PIECES), max_size=30).map("".join), data=st.data())
+def test_tokens_read_by_code_point_are_the_scans(text: str, data: st.DataObject) -> None:
+    """fields.tokens (and window_end) find what _WORD.finditer (and _WORDS_16) find, between any
+    two positions and up to any count."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text) + 2))
+    want = [(m.group(0), *m.span()) for m in fields._WORD.finditer(text, start, end)]
+    assert fields.tokens(text, start, end) == want, (text, start, end)
+    limit = data.draw(st.integers(1, 16))
+    assert fields.tokens(text, start, end, limit) == want[:limit]
+    match = fields._WORDS_16.match(text, start)
+    assert fields.window_end(text, start) == (match.end() if match else None), (text, start)

@@ -18,9 +18,12 @@ from .numbers import DIGIT_RUN, Mention
 from .places import Gazetteer, PlaceMention
 from .rules import Rules
 
+# A token. tokens() and _Ahead read them code point by code point; the patterns stay as what
+# they must find (the tests compare them).
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
 # Up to 16 tokens in one match: every character but white space starts a _WORD match, so
-# finditer skips only white space between them; the greedy repeat never gives one back.
+# finditer skips only white space between them; the greedy repeat never gives one back
+# (window_end finds where it ends).
 _WORDS_16: Final = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
 _HARD_WORDS: Final = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
 _PRONOUN_CLAUSE: Final = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
@@ -52,6 +55,54 @@ class NounPhrase:
 Token = tuple[str, int, int]
 
 
+def _ascii_letter(c: int) -> bool:
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+def _token_at(sentence: str, i: int, end: int) -> int:
+    """Where the ``_WORD`` match at ``i`` (not white space) ends, the text cut at ``end``: a run
+    of ASCII letters, apostrophes, dots and hyphens back to its last letter; a run of digits,
+    commas and dots back to its last digit (``\\d``: str.isdecimal); else the one character."""
+    ch = sentence[i]
+    c = ord(ch)
+    last = i
+    j = i + 1
+    if _ascii_letter(c):
+        while j < end:
+            d = ord(sentence[j])
+            if _ascii_letter(d):
+                last = j
+            elif not (d == 39 or d == 46 or d == 45 or d == 0x2019):      # ' . - ’
+                break
+            j += 1
+    elif ch.isdecimal():
+        while j < end:
+            nxt = sentence[j]
+            if nxt.isdecimal():
+                last = j
+            elif not (nxt == "," or nxt == "."):
+                break
+            j += 1
+    return last + 1
+
+
+def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[Token]:
+    """What ``_WORD.finditer(sentence, start, end)`` finds (its first ``limit``, all with -1),
+    read code point by code point: white space (str.isspace, as ``\\s``) between tokens, and
+    every other character starts one (see :func:`_token_at`)."""
+    found: list[Token] = []
+    end = min(end, len(sentence))
+    i = max(start, 0)
+    while i < end and len(found) != limit:
+        if sentence[i].isspace():
+            i += 1
+            continue
+        stop = _token_at(sentence, i, end)
+        found.append((sentence[i:stop], i, stop))
+        i = stop
+    return found
+
+
 def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
     """The last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``, read from a
     space a few words back. No token holds a space, so a scan that started further back has
@@ -59,32 +110,47 @@ def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
     give the same tokens after it. With too few there, the whole window is read."""
     low = max(0, pos - 200)
     space = sentence.rfind(" ", low, max(low, pos - 8 * limit))
-    found = list(_WORD.finditer(sentence, space, pos)) if space >= 0 else []
+    found = tokens(sentence, space, pos) if space >= 0 else []
     if len(found) < limit:
-        found = list(_WORD.finditer(sentence, low, pos))
-    return [(m.group(0), m.start(), m.end()) for m in found[-limit:]]
+        found = tokens(sentence, low, pos)
+    return found[-limit:]
 
 
 class _Ahead:
     """The first ``limit`` tokens of ``_WORD.finditer(sentence, pos)``, made only as far as they are
     asked for: a noun phrase usually ends within a word or two of its number."""
 
-    __slots__ = ("found", "words", "limit")
+    __slots__ = ("sentence", "pos", "words", "limit")
 
     def __init__(self, sentence: str, pos: int, limit: int) -> None:
-        self.found = _WORD.finditer(sentence, pos)
+        self.sentence = sentence
+        self.pos = pos
         self.words: list[Token] = []
         self.limit = limit
 
     def has(self, k: int) -> bool:
         """Is there a k-th token (made now if need be)?"""
         words = self.words
+        sentence = self.sentence
+        end = len(sentence)
         while len(words) <= k < self.limit:
-            match = next(self.found, None)
-            if match is None:
+            i = self.pos
+            while i < end and sentence[i].isspace():
+                i += 1
+            if i >= end:
+                self.pos = i
                 break
-            words.append((match.group(0), match.start(), match.end()))
+            stop = _token_at(sentence, i, end)
+            words.append((sentence[i:stop], i, stop))
+            self.pos = stop
         return k < len(words)
+
+
+def window_end(sentence: str, pos: int) -> int | None:
+    """Where ``_WORDS_16.match(sentence, pos)`` ends (the 16th token after ``pos``, or the last
+    there is), None where it finds none."""
+    found = tokens(sentence, pos, len(sentence), 16)
+    return found[-1][2] if found else None
 
 
 def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
@@ -260,8 +326,8 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
         return adjacent
     # The predicate after the phrase: "… people have been killed".
     stop = _span_end(sentence, np.end, next_start)
-    window = _WORDS_16.match(sentence, np.end)          # to the end of the 16th token after the phrase
-    limit = min(stop, window.end()) if window else stop
+    window = window_end(sentence, np.end)          # to the end of the 16th token after the phrase
+    limit = min(stop, window) if window is not None else stop
     first = _first_cue(sentence[np.end:limit], rules)
     if first:
         return first[0]
