@@ -189,6 +189,8 @@ def test_word_patterns_under_the_index_find_what_a_scan_finds_from_every_positio
     sentences += ["Officials said, SAID and said again", "said", "Dozens, dozens of dozens",
                   "A hundred, an \u00a0 thousand and a\tdozen: ban hundred, a-hundred, two hundred and fifty",
                   "an hundred", "a hundred", " a  Million", "twenty-one, someone often weighed one",
+                  # the character before a word, as the look-behinds read it: \\w beyond ASCII, "_", "-"
+                  "x_one, 2one, \u00b2six, \u2014one, x ten-fold, said_ SAID-said, \u00aaone",
                   "On 24 Feb. 2022, Mar 3 and 1st of April; the 12 March strike, Monday, this morning."]
     index = Extractor().index
     previous = index.begin(sentences)

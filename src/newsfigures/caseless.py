@@ -150,7 +150,7 @@ def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = F
     """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
     GATES) looks behind at. Every match of ``body`` must start with a word character."""
     return Caseless(before + body, GATES[before] + body, gated=True, gate=gate, at_words=at_words, lead=lead,
-                    lead_words=lead_words)
+                    lead_words=lead_words, gap=1 if before == r"\b" else 2)
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
@@ -193,11 +193,11 @@ class Caseless:
     there: the leftmost place it matches is the leftmost match, as a scan finds it.
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
-                 finds: tuple[tuple[str, int], ...] = ()) -> None:
+                 finds: tuple[tuple[str, int], ...] = (), gap: int = 0) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
@@ -206,6 +206,7 @@ class Caseless:
         self.lead = lead
         self.lead_words = lead_words
         self.finds = finds
+        self.gap = gap
 
     @property
     def pattern(self) -> str:
@@ -217,7 +218,7 @@ class Caseless:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
                 # A list, not a generator: the index's starts are few, and callers read them all.
-                return all_matches_at(self.slow, text, starts, pos, endpos)
+                return all_matches_at(self.slow, text, starts, pos, endpos, self.gap)
             if gate.absent(text):
                 return iter(())
         low = lowered(text)
@@ -274,7 +275,7 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return first_match_at(self.slow, text, starts, pos, endpos)
+                return first_match_at(self.slow, text, starts, pos, endpos, self.gap)
             if gate.absent(text):
                 return None
         low = lowered(text)
@@ -303,13 +304,26 @@ def literal_starts(low: str, finds: tuple[tuple[str, int], ...], pos: int, endpo
     return starts
 
 
+def _refused_before(text: str, at: int, gap: int) -> bool:
+    """Does a gated pattern's look-behind refuse the character ``text[at]`` before a match: a
+    ``\\w`` character (alphanumeric or "_"), or with ``gap`` 2 (``(?<![\\w-])``) a hyphen too?"""
+    c = ord(text[at])
+    if c < 128:
+        return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or (gap == 2 and c == 45)
+    return text[at].isalnum()
+
+
 def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
-                   endpos: int = sys.maxsize) -> list[re.Match[str]]:
-    """:func:`matches_at`, all of them in a list (no generator to step through)."""
+                   endpos: int = sys.maxsize, gap: int = 0) -> list[re.Match[str]]:
+    """:func:`matches_at`, all of them in a list (no generator to step through). ``gap``: the
+    pattern opens with a look-behind (1: ``\\b`` before a word character, 2: ``(?<![\\w-])``),
+    so a start after a character it refuses is passed over without asking sre."""
     match = pattern.match
     found: list[re.Match[str]] = []
     for start in starts:
         if start >= pos:
+            if gap and start and _refused_before(text, start - 1, gap):
+                continue
             m = match(text, start, endpos)
             if m is not None:
                 found.append(m)
@@ -318,11 +332,13 @@ def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: 
 
 
 def first_match_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
-                   endpos: int = sys.maxsize) -> re.Match[str] | None:
-    """The first of :func:`matches_at`, or None."""
+                   endpos: int = sys.maxsize, gap: int = 0) -> re.Match[str] | None:
+    """The first of :func:`matches_at`, or None (``gap``: see :func:`all_matches_at`)."""
     match = pattern.match
     for start in starts:
         if start >= pos:
+            if gap and start and _refused_before(text, start - 1, gap):
+                continue
             m = match(text, start, endpos)
             if m is not None:
                 return m
