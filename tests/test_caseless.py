@@ -521,3 +521,19 @@ def test_tokens_read_by_code_point_are_the_scans(text: str, data: st.DataObject)
     assert fields.tokens(text, start, end, limit) == want[:limit]
     match = fields._WORDS_16.match(text, start)
     assert fields.window_end(text, start) == (match.end() if match else None), (text, start)
+
+
+CAPS_PIECES = ["Kyiv", "U.S.", "U.S", "U.K.", "U.N.", "U.X.", "of", " ", "  ", "\n", "\u00a0", "\u2009", "region",
+               "oblast", "Region", "the", "A", "b", "-", "'", "’", "_", "1", "é", "É", "Of", ".", ",", "x", "\u0663"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(CAPS_PIECES), max_size=16).map("".join))
+def test_capitalised_runs_read_by_code_point_are_the_patterns(text: str) -> None:
+    assert places.caps_runs(text) == [m.span(1) for m in places._CAPS.finditer(text)], text
+
+
+def test_capitalised_runs_of_the_sample_articles() -> None:
+    for path in sorted(RAW.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert places.caps_runs(text) == [m.span(1) for m in places._CAPS.finditer(text)]

@@ -15,8 +15,77 @@ from .rules import Rules
 
 # Capitalised word runs ("Kyiv", "Czech Republic", "Kyiv region"); a
 # following "region" or "oblast" is kept so "Kyiv region" can be looked up.
-# The look-behind follows the capital so that sre can skip straight to capitals.
+# The look-behind follows the capital so that sre can skip straight to capitals. caps_runs
+# reads the same spans code point by code point; the tests compare it with the pattern.
 _CAPS: Final = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?))")
+
+
+
+def _name_char(ch: str) -> bool:
+    """Is ``ch`` in ``[\\w’'-]`` (``\\w``: alphanumeric or "_")?"""
+    c = ord(ch)
+    if c < 128:
+        return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or c == 39 or c == 45
+    return c == 0x2019 or ch.isalnum()
+
+
+def _capital(s: str, i: int) -> bool:
+    return i < len(s) and 65 <= ord(s[i]) <= 90
+
+
+def _spaces_from(s: str, i: int) -> int:
+    """The end of the run of white space (``\\s``: str.isspace) at ``i``."""
+    n = len(s)
+    while i < n and s[i].isspace():
+        i += 1
+    return i
+
+
+def caps_runs(s: str) -> list[tuple[int, int]]:
+    """The spans ``_CAPS.finditer(s)`` finds, read code point by code point: a capital A-Z not
+    after a ``[\\w'’]`` character; "U.S.", "U.K.", "U.N."; else the capital's word (``[\\w’'-]*``),
+    then each further capitalised word after white space, "of" and white space allowed before
+    it, then a white-space separated "region" or "oblast"."""
+    runs: list[tuple[int, int]] = []
+    n = len(s)
+    i = 0
+    while i < n:
+        c = ord(s[i])
+        if not 65 <= c <= 90:
+            i += 1
+            continue
+        if i:
+            before = s[i - 1]
+            if before != "-" and _name_char(before):
+                i += 1
+                continue
+        if c == 85 and i + 3 < n and s[i + 1] == "." and s[i + 2] in ("S", "K", "N") and s[i + 3] == ".":
+            runs.append((i, i + 4))
+            i += 4
+            continue
+        j = i + 1
+        while j < n and _name_char(s[j]):
+            j += 1
+        while True:
+            k = _spaces_from(s, j)
+            if k == j:
+                break
+            if s.startswith("of", k):
+                after_of = _spaces_from(s, k + 2)
+                if after_of == k + 2 or not _capital(s, after_of):
+                    break
+                k = after_of
+            elif not _capital(s, k):
+                break
+            j = k + 1
+            while j < n and _name_char(s[j]):
+                j += 1
+        k = _spaces_from(s, j)
+        if k > j and (s.startswith("region", k) or s.startswith("oblast", k)):
+            j = k + 6
+        runs.append((i, j))
+        i = j
+    return runs
 
 
 _POSSESSIVE: Final = re.compile(r"['’]s?$")
@@ -111,13 +180,14 @@ class Gazetteer:
     def find(self, sentence: str) -> list[PlaceMention]:
         """Places named in a sentence, longest names first ("Czech Republic" before "Czech")."""
         found: list[PlaceMention] = []
-        for match in _CAPS.finditer(sentence):
-            hits = self._resolve(match.group(1))
+        for run_start, run_end in caps_runs(sentence):
+            run = sentence[run_start:run_end]
+            hits = self._resolve(run)
             if not hits:
                 continue
-            words = match.group(1).split()
+            words = run.split()
             for i, j, candidate, name, kind, modifier in hits:
-                offset = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)
+                offset = run_start + len(" ".join(words[:i])) + (1 if i else 0)
                 start = sentence.find(candidate, offset)
                 start = offset if start < 0 else start
                 end = start + len(candidate)
