@@ -537,3 +537,15 @@ def test_capitalised_runs_of_the_sample_articles() -> None:
     for path in sorted(RAW.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert places.caps_runs(text) == [m.span(1) for m in places._CAPS.finditer(text)]
+
+
+def test_war_frames_and_amid_claims_hold_the_words_checked_first() -> None:
+    """rank() and attribution_for() search only windows that hold one of these words."""
+    for war in fields._WAR_WORDS:
+        for prep in ("in", "of", "on", "against"):
+            text = f"killed in the {war.upper()} {prep} "
+            assert fields._WAR_FRAME_END.search(text) and fields._may_hold(text, (0, len(text)), fields._WAR_WORDS)
+    for claim in ("fears", "reports", "claims", "concerns", "rumours"):
+        text = f"but Amid {claim}, "
+        assert fields._AMID.search(text) and fields._may_hold(text, (0, len(text)), ("amid",))
+    assert fields._may_hold("Amid \u017fears", (0, 10), ("amid",))     # beyond exact lower-casing: always searched

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import RAW
 
@@ -188,3 +190,12 @@ def test_publication_dates_are_read_the_same_when_remembered() -> None:
     assert _as_date(date(2022, 5, 2)) == date(2022, 5, 2)
     assert _as_date(None) is None and _as_date(float("nan")) is None
     assert _as_date("2022-03-21") == date(2022, 3, 21)
+
+
+@settings(max_examples=500, deadline=None)
+@given(gap=st.lists(st.sampled_from(["and", " ", "\n", "\u00a0", "x", "band", ",", ";", ".", "_", "é", "1", "And",
+                                     "a" * 30, "nd", "\t", "\u2009"]), max_size=10).map("".join))
+def test_and_between_is_what_the_pattern_matches(gap: str) -> None:
+    from newsfigures.extract import _AND_BETWEEN, _and_between
+
+    assert _and_between(gap) == bool(_AND_BETWEEN.match(gap)), gap

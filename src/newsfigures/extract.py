@@ -422,7 +422,20 @@ _AND_BETWEEN: Final = re.compile(r"^[^,;.]{0,80}\band\s+$")
 
 def _coordinated(sentence: str, first: Mention, second: Mention) -> bool:
     """'902 civilians have been killed and 1,459 wounded': two counts, one clause."""
-    return bool(_AND_BETWEEN.match(sentence[first.end:second.start]))
+    return _and_between(sentence[first.end:second.start])
+
+
+def _and_between(gap: str) -> bool:
+    """``_AND_BETWEEN.match(gap)``, read from the end: white space (``\\s``, what rstrip strips)
+    after an "and" that starts a word, and before it at most 80 characters, none of ",;.".
+    (The pattern's backtracking tried "and" at every one of those positions.)"""
+    head = gap.rstrip()
+    if len(head) == len(gap) or not head.endswith("and"):
+        return False
+    lead = head[:-3]
+    if len(lead) > 80 or "," in lead or ";" in lead or "." in lead:
+        return False
+    return not lead or not (lead[-1].isalnum() or lead[-1] == "_")
 
 
 def _opens_quote(sentence: str) -> bool:

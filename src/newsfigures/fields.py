@@ -375,6 +375,7 @@ def rate_for(sentence: str, np: NounPhrase) -> str | None:
 
 _INTO_END: Final = re.compile(r"\b(?:to|into|in|entered|reached|crossed into|arrived in)\s+$")
 _WAR_FRAME_END: Final = re.compile(r"\b(?:war|invasion|conflict)\s+(?:in|of|on|against)\s+$", re.I)
+_WAR_WORDS: Final = ("war", "invasion", "conflict")          # every _WAR_FRAME_END match holds one
 _TO_END: Final = re.compile(r"\b(?:to|into|onto)\s+(?:the\s+)?$", re.I)
 _TO_IN_END: Final = re.compile(r"\b(?:to|into|onto|in)\s+(?:the\s+)?$", re.I)
 _WHERE_START: Final = re.compile(r"\s*(?:where|in which|inside which)\b", re.I)
@@ -445,7 +446,9 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
 
     def rank(place: PlaceMention) -> tuple:
         # "killed during the invasion of Ukraine" names the figure's frame: it wins.
-        war_frame = _WAR_FRAME_END.search(sentence[max(0, place.start - 25):place.start])
+        lead = max(0, place.start - 25)
+        war_frame = (_may_hold(sentence, (lead, place.start), _WAR_WORDS)
+                     and _WAR_FRAME_END.search(sentence[lead:place.start]))
         return (0 if war_frame else 1, 0 if locative(place) else 1, 0 if place.kind != "country" else 1,
                 abs(place.start - mention.start))
 
@@ -825,7 +828,8 @@ def attribution_for(mention: Mention, sources: list[Source], others: list[int],
     before = [s for s in sources if s.start < mention.start]
     if before:
         source = before[-1]
-        if _AMID.search(sentence[source.start:mention.start]):
+        if _may_hold(sentence, (source.start, mention.start), ("amid",)) and _AMID.search(
+                sentence[source.start:mention.start]):
             return None
         return source
     for source in sources:

@@ -70,7 +70,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             k = _spaces_from(s, j)
             if k == j:
                 break
-            if s.startswith("of", k):
+            if k + 1 < n and ord(s[k]) == 111 and ord(s[k + 1]) == 102:       # "of"
                 after_of = _spaces_from(s, k + 2)
                 if after_of == k + 2 or not _capital(s, after_of):
                     break
@@ -81,7 +81,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             while j < n and _name_char(s[j]):
                 j += 1
         k = _spaces_from(s, j)
-        if k > j and (s.startswith("region", k) or s.startswith("oblast", k)):
+        if k > j and k < n and ord(s[k]) in (111, 114) and (s.startswith("region", k) or s.startswith("oblast", k)):
             j = k + 6
         runs.append((i, j))
         i = j
