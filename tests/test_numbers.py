@@ -134,3 +134,14 @@ def _appositive_agrees(text: str, pos: int) -> None:
     window = text[max(0, pos - 20):pos]
     plain = bool(search_at_end(extract._APPOSITIVE_END, window, extract._APPOSITIVE_LONGEST))
     assert extract._appositive(text, Mention(pos, pos, pos, 1, None, None, "exact", "digits", "")) == plain, (text, pos)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["At least", "about", "ABOUT", "approx.", "up to", "some", "x", " ", "  ", "\n",
+                                        "\u00a0", "(", "'", "é", "more", "than", "of", "a minimum"]), max_size=8))
+def test_a_qualifier_is_looked_for_only_where_one_can_end(pieces: list[str]) -> None:
+    from newsfigures.numbers import _may_end_in_qualifier
+
+    window = "".join(pieces)[-24:]
+    if RULES.qualifier_before_re.search(window):
+        assert _may_end_in_qualifier(window, RULES), window

@@ -399,12 +399,26 @@ def _unscaled(sentence: str, raw: _Raw) -> float:
     return float(match.group(1).replace(",", "") + ("." + match.group(2) if match.group(2) else ""))
 
 
+def _may_end_in_qualifier(window: str, rules: Rules) -> bool:
+    """False only where ``rules.qualifier_before_re`` cannot match ``window``: every match is a
+    qualifier (spelled as listed, in any case) then white space to the end. An ASCII window is
+    checked for that ending (IGNORECASE pairs no other character with an ASCII letter)."""
+    head = window.rstrip()
+    if len(head) == len(window):
+        return False
+    if not head.isascii():
+        return True
+    return head[-rules.qualifier_longest:].lower().endswith(rules.qualifier_words)
+
+
 def _single(sentence: str, raw: _Raw, rules: Rules) -> Mention:
     start = raw.start
     qualifier = "vague" if raw.kind == "vague" else "exact"
-    match = search_at_end(rules.qualifier_before_re, sentence[max(0, raw.start - 24):raw.start], rules.qualifier_longest)
+    window = sentence[max(0, raw.start - 24):raw.start]
+    match = (search_at_end(rules.qualifier_before_re, window, rules.qualifier_longest)
+             if _may_end_in_qualifier(window, rules) else None)
     if match:
-        start = raw.start - (len(sentence[max(0, raw.start - 24):raw.start]) - match.start(1))
+        start = raw.start - (len(window) - match.start(1))
         if raw.kind != "vague":
             qualifier = rules.qualifiers[" ".join(match.group(1).lower().split())]
     end = raw.end

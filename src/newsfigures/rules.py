@@ -227,6 +227,7 @@ class Rules:
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
         self.qualifier_longest = max(map(len, self.qualifiers), default=0)     # see numbers.search_at_end
+        self.qualifier_words: tuple[str, ...] = tuple(self.qualifiers)          # see numbers._may_end_in_qualifier
         # What one pass over an article can rule out per sentence (see caseless.ArticleIndex).
         self.gates: list[caseless.Gate] = [
             self.number_gate, self.population_before_gate, self.age_gate, self.population_cue_gate] + [
