@@ -24,7 +24,7 @@ import sys
 import threading
 from _thread import get_ident
 from bisect import bisect_right
-from typing import Any, Final, Iterable, Iterator
+from typing import Any, Callable, Final, Iterable, Iterator
 
 from .config import store_in_cache, user_cache_dir
 
@@ -36,6 +36,7 @@ def _optional(module: str) -> Any:
         return None
 
 
+_Match = Callable[[str, int, int], "re.Match[str] | None"]     # a pattern's match method
 _hs: Final[Any] = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
 
 
@@ -65,13 +66,15 @@ class _Lowering:
 
 
 class _LastLowered:
-    """The last text :func:`lowered` answered for (one object, replaced whole, so a text and its
-    lowering always go together); a final instance, read without a module-dict lookup."""
+    """The last two texts :func:`lowered` answered for (each a _Lowering, replaced whole, so a
+    text and its lowering always go together): a sentence's answer outlives one piece of text
+    asked about in between. A final instance, read without a module-dict lookup."""
 
-    __slots__ = ("last",)
+    __slots__ = ("last", "before")
 
     def __init__(self) -> None:
         self.last = _Lowering("", "")
+        self.before = _Lowering("", "")
 
 
 _LOWERED: Final = _LastLowered()
@@ -92,11 +95,18 @@ def lowered(text: str) -> str | None:
     """:func:`exact_lower`, remembered for the last text: a sentence's patterns ask in turn.
     A one-off piece of text (a window cut from a sentence) should call ``exact_lower`` so the
     sentence's answer stays remembered."""
-    last = _LOWERED.last
+    memo = _LOWERED
+    last = memo.last
     if last.text is text:                 # the same sentence, asked again by the next pattern
         return last.low
+    before = memo.before
+    if before.text is text:               # the sentence again, after a piece of text
+        memo.before = last
+        memo.last = before
+        return before.low
     low = exact_lower(text)
-    _LOWERED.last = _Lowering(text, low)
+    memo.before = last
+    memo.last = _Lowering(text, low)
     return low
 
 
@@ -193,7 +203,7 @@ class Caseless:
     there: the leftmost place it matches is the leftmost match, as a scan finds it.
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap", "slow_match")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
@@ -207,6 +217,7 @@ class Caseless:
         self.lead_words = lead_words
         self.finds = finds
         self.gap = gap
+        self.slow_match: _Match = self.slow.match       # looked up once, not at every search
 
     @property
     def pattern(self) -> str:
@@ -218,14 +229,14 @@ class Caseless:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
                 # A list, not a generator: the index's starts are few, and callers read them all.
-                return all_matches_at(self.slow, text, starts, pos, endpos, self.gap)
+                return _all_at(self.slow_match, text, starts, pos, endpos, self.gap)
             if gate.absent(text):
                 return iter(())
         low = lowered(text)
         if low is None:
             return self.slow.finditer(text, pos, endpos)
         if self.finds:
-            return all_matches_at(self.slow, text, literal_starts(low, self.finds, pos, endpos), pos, endpos)
+            return _all_at(self.slow_match, text, literal_starts(low, self.finds, pos, endpos), pos, endpos, 0)
         if self.gated:
             return self._gated(text, low, pos, endpos)
         return self._reread(text, self.fast.finditer(low, pos, endpos), endpos)
@@ -275,14 +286,14 @@ class Caseless:
         if gate is not None:
             starts = self._starts(gate, text) if self.at_words else None
             if starts is not None:
-                return first_match_at(self.slow, text, starts, pos, endpos, self.gap)
+                return _first_at(self.slow_match, text, starts, pos, endpos, self.gap)
             if gate.absent(text):
                 return None
         low = lowered(text)
         if low is None:
             return self.slow.search(text, pos, endpos)
         if self.finds:
-            return first_match_at(self.slow, text, literal_starts(low, self.finds, pos, endpos), pos, endpos)
+            return _first_at(self.slow_match, text, literal_starts(low, self.finds, pos, endpos), pos, endpos, 0)
         if self.gated:
             return next(self._gated(text, low, pos, endpos), None)
         m = self.fast.search(low, pos, endpos)
@@ -318,7 +329,11 @@ def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: 
     """:func:`matches_at`, all of them in a list (no generator to step through). ``gap``: the
     pattern opens with a look-behind (1: ``\\b`` before a word character, 2: ``(?<![\\w-])``),
     so a start after a character it refuses is passed over without asking sre."""
-    match = pattern.match
+    return _all_at(pattern.match, text, starts, pos, endpos, gap)
+
+
+def _all_at(match: _Match, text: str, starts: list[int], pos: int, endpos: int, gap: int) -> list[re.Match[str]]:
+    """:func:`all_matches_at` with the pattern's ``match`` method already looked up."""
     found: list[re.Match[str]] = []
     for start in starts:
         if start >= pos:
@@ -334,7 +349,11 @@ def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: 
 def first_match_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
                    endpos: int = sys.maxsize, gap: int = 0) -> re.Match[str] | None:
     """The first of :func:`matches_at`, or None (``gap``: see :func:`all_matches_at`)."""
-    match = pattern.match
+    return _first_at(pattern.match, text, starts, pos, endpos, gap)
+
+
+def _first_at(match: _Match, text: str, starts: list[int], pos: int, endpos: int, gap: int) -> re.Match[str] | None:
+    """:func:`first_match_at` with the pattern's ``match`` method already looked up."""
     for start in starts:
         if start >= pos:
             if gap and start and _refused_before(text, start - 1, gap):
