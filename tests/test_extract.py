@@ -199,3 +199,11 @@ def test_and_between_is_what_the_pattern_matches(gap: str) -> None:
     from newsfigures.extract import _AND_BETWEEN, _and_between
 
     assert _and_between(gap) == bool(_AND_BETWEEN.match(gap)), gap
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("ab 09.\u0663\u00b2’é5")), max_size=30))
+def test_ascii_digits_are_found_in_the_text_as_the_index_reads_it(text: str) -> None:
+    from newsfigures.extract import _has_ascii_digit
+
+    assert _has_ascii_digit(text.encode("ascii", "replace")) == any(c in "0123456789" for c in text)

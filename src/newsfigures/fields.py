@@ -666,15 +666,16 @@ _TIME_TAIL_LAST: Final = {phrase.split()[-1] for phrase in _TIME_BEFORE + WEEKDA
 
 def strip_time_tail(text: str) -> str:
     """``_TIME_TAIL.sub("", text)``. That search tries every position of the text, but can only
-    match when the text ends with one of its words, after a space; ASCII text is checked for
-    that first (beyond ASCII, IGNORECASE pairs "ſ" with "s" and "K" with "k")."""
-    if text.isascii():
-        end = len(text) - 1 if text.endswith("\n") else len(text)      # $ also matches before a last "\n"
-        start = end
-        while start > 0 and text[start - 1].isalpha():
-            start -= 1
-        if text[start:end].lower() not in _TIME_TAIL_LAST:
-            return text
+    match when the text ends with one of its words, after a space: the run of letters the text
+    ends with. When that run is ASCII it is checked first (beyond ASCII, IGNORECASE pairs "ſ"
+    with "s" and "K" with "k"; the rest of the text does not matter)."""
+    end = len(text) - 1 if text.endswith("\n") else len(text)      # $ also matches before a last "\n"
+    start = end
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:end]
+    if word.isascii() and word.lower() not in _TIME_TAIL_LAST:
+        return text
     return _TIME_TAIL.sub("", text)
 _SPEECH_CUT: Final = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
 _CLAUSE_WORDS: Final = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
