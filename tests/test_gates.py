@@ -536,3 +536,26 @@ def test_the_compiled_index_is_kept_on_disk_and_a_bad_copy_is_compiled_again(tmp
     (tmp_path / "blocked").write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "blocked"))
     assert ArticleIndex(gates).scan(text) == first.scan(text)     # nowhere to keep it: compiled each time
+
+
+_DATE_INDEX: list[ArticleIndex] = []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(["12", "1", "300", "2,000", "1st", "3rd", "21St", " ", "  ", "March", "mar",
+                                        "of", "May", ".", ",", "-", "\u0663", "Monday", "today", "th", "2022", "\n",
+                                        "x", "\u00a0", "Sept."]), max_size=12))
+def test_dates_under_the_index_are_what_the_scan_finds(pieces: list[str]) -> None:
+    """find_dates passes over digit runs that cannot open a day and month (three digits, or
+    one or two before a comma, a point or the end): the same matches as the pattern's scan."""
+    if not _DATE_INDEX:
+        _DATE_INDEX.append(Extractor().index)
+    index = _DATE_INDEX[0]
+    text = "".join(pieces)
+    previous = index.begin([text])
+    try:
+        assert fields.DATE_GATE.starts(text) is not None or not caseless.lowers_exactly(text)
+        got = [m.span() for m in fields._date_matches(text)]
+    finally:
+        index.end(previous)
+    assert got == [m.span() for m in fields._DATE_RE.slow.finditer(text)], text

@@ -8,6 +8,7 @@ They read only the rules' vocabularies, so their behaviour is tuned in YAML.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Final
@@ -600,12 +601,36 @@ def _month_number(text: str) -> int:
     return _MONTHS.get(key) or _MONTH_ABBR.get(key[:4] if key.startswith("sept") else key[:3], 0)
 
 
+def _date_matches(sentence: str) -> list[re.Match[str]]:
+    """``_DATE_RE.finditer(sentence)``. Where the index tells where dates can start, a digit run
+    that cannot open a day and month is passed over without asking sre: a date starts with one
+    or two digits (``\\d``: str.isdecimal) then white space or a letter ("12 March", "1st of
+    May"), never with three, nor before a comma, a point or the text's end ("2,000", "300")."""
+    starts = _DATE_RE._starts(DATE_GATE, sentence)
+    if starts is None:
+        return list(_DATE_RE.finditer(sentence))
+    kept: list[int] = []
+    n = len(sentence)
+    for start in starts:
+        if sentence[start].isdecimal():
+            run = 1
+            while run < 3 and start + run < n and sentence[start + run].isdecimal():
+                run += 1
+            if run == 3 or start + run == n:
+                continue
+            after = sentence[start + run]
+            if not (after.isspace() or after.isalpha()):
+                continue
+        kept.append(start)
+    return caseless.all_matches_at(_DATE_RE.slow, sentence, kept, 0, sys.maxsize, _DATE_RE.gap)
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Dates a sentence states, resolved against the publication date."""
     if published is None:
         return []
     found: list[DateMention] = []
-    for match in _DATE_RE.finditer(sentence):
+    for match in _date_matches(sentence):
         value: date | None = None
         if match.group("md") or match.group("dm"):
             month = _month_number(match.group("m1") or match.group("m2"))
