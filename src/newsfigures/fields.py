@@ -150,8 +150,18 @@ class _Ahead:
 def window_end(sentence: str, pos: int) -> int | None:
     """Where ``_WORDS_16.match(sentence, pos)`` ends (the 16th token after ``pos``, or the last
     there is), None where it finds none."""
-    found = tokens(sentence, pos, len(sentence), 16)
-    return found[-1][2] if found else None
+    end = len(sentence)
+    i = max(pos, 0)
+    last: int | None = None
+    count = 0
+    while i < end and count < 16:
+        if sentence[i].isspace():
+            i += 1
+            continue
+        i = _token_at(sentence, i, end)          # no token made: only where the 16th ends
+        last = i
+        count += 1
+    return last
 
 
 def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
