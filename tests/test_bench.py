@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from click.testing import CliRunner
 
@@ -26,3 +27,23 @@ def test_bench_writes_results_and_a_markdown_table(tmp_path):
     table = out.with_suffix(".md").read_text()
     assert "MB/s per core" in table and "quantulum3" in table and "cores" in table
     assert " / ".join(str(s) for s in row["seconds_runs"]) in table and "fastest of the runs" in table
+
+
+def test_a_short_pass_is_timed_in_groups_that_last_long_enough() -> None:
+    """The baseline times passes as timeit does: a pass much shorter than the minimum is run
+    many times per timing, and the time given is per pass."""
+    from newsfigures.bench import _per_pass
+
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return 7
+
+    seconds, found = _per_pass(work, repeat=2, at_least=0.01)
+    assert found == 7
+    assert len(calls) > 100                 # the first call, then two timings of many calls
+    assert 0 < seconds < 0.001
+    slow_calls: list[int] = []
+    seconds, _ = _per_pass(lambda: slow_calls.append(time.sleep(0.02)) or 1, repeat=2, at_least=0.01)
+    assert len(slow_calls) == 3 and seconds >= 0.02        # long enough alone: one call a timing
