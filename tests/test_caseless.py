@@ -549,3 +549,10 @@ def test_war_frames_and_amid_claims_hold_the_words_checked_first() -> None:
         text = f"but Amid {claim}, "
         assert fields._AMID.search(text) and fields._may_hold(text, (0, len(text)), ("amid",))
     assert fields._may_hold("Amid \u017fears", (0, 10), ("amid",))     # beyond exact lower-casing: always searched
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(min_size=1, max_size=8))
+def test_word_at_is_what_backslash_w_matches(text: str) -> None:
+    for at in range(len(text)):
+        assert caseless.word_at(text, at) == bool(re.match(r"\w", text[at])), repr(text[at])

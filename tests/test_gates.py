@@ -546,8 +546,9 @@ _DATE_INDEX: list[ArticleIndex] = []
                                         "of", "May", ".", ",", "-", "\u0663", "Monday", "today", "th", "2022", "\n",
                                         "x", "\u00a0", "Sept."]), max_size=12))
 def test_dates_under_the_index_are_what_the_scan_finds(pieces: list[str]) -> None:
-    """find_dates passes over digit runs that cannot open a day and month (three digits, or
-    one or two before a comma, a point or the end): the same matches as the pattern's scan."""
+    """_DATE_RE passes over the index's digit runs that cannot open a day and month (its keep:
+    three digits, or one or two before a comma, a point or the end): the same matches as the
+    pattern's scan."""
     if not _DATE_INDEX:
         _DATE_INDEX.append(Extractor().index)
     index = _DATE_INDEX[0]
@@ -555,7 +556,7 @@ def test_dates_under_the_index_are_what_the_scan_finds(pieces: list[str]) -> Non
     previous = index.begin([text])
     try:
         assert fields.DATE_GATE.starts(text) is not None or not caseless.lowers_exactly(text)
-        got = [m.span() for m in fields._date_matches(text)]
+        got = [m.span() for m in fields._DATE_RE.finditer(text)]
     finally:
         index.end(previous)
     assert got == [m.span() for m in fields._DATE_RE.slow.finditer(text)], text

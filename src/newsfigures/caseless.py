@@ -37,6 +37,7 @@ def _optional(module: str) -> Any:
 
 
 _Match = Callable[[str, int, int], "re.Match[str] | None"]     # a pattern's match method
+_Keep = Callable[[str, int], bool]                                 # see Caseless: keep
 _hs: Final[Any] = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
 
 
@@ -52,7 +53,6 @@ _SAFE_TEXT: Final = re.compile(r"[\x00-\x7f\u00a0-\u00b4\u00b6-\u00bf\u2000-\u20
 # What \s matches (str.isspace), one literal each: a fast pattern must not start with a class.
 WHITESPACE: Final = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
 
 
 class _Lowering:
@@ -156,11 +156,11 @@ GATES: Final = {r"\b": r"[^0-9A-Za-z_](?<!\w)", r"(?<![\w-])": r"[^0-9A-Za-z_-](
 
 
 def gated(before: str, body: str, gate: "Gate | None" = None, at_words: bool = False, lead: int = 0,
-          lead_words: tuple[str, ...] = ()) -> "Caseless":
+          lead_words: tuple[str, ...] = (), keep: "_Keep | None" = None) -> "Caseless":
     """``before + body`` under IGNORECASE, with a twin that consumes what ``before`` (a key of
     GATES) looks behind at. Every match of ``body`` must start with a word character."""
     return Caseless(before + body, GATES[before] + body, gated=True, gate=gate, at_words=at_words, lead=lead,
-                    lead_words=lead_words, gap=1 if before == r"\b" else 2)
+                    lead_words=lead_words, gap=1 if before == r"\b" else 2, keep=keep)
 
 
 def words(vocabulary: Iterable[str], before: str = r"\b", after: str = r"\b") -> "Caseless":
@@ -200,14 +200,17 @@ class Caseless:
     with ``lead`` n, up to n characters before the white space right before such a word (an
     "a" or "an" before "hundred"); with ``lead_words``, only before a word that starts with one
     of them (lower-case). In a sentence the article index has read, ``slow`` is then tried only
-    there: the leftmost place it matches is the leftmost match, as a scan finds it.
+    there: the leftmost place it matches is the leftmost match, as a scan finds it. ``keep``
+    (text, start): False only at an index start where no match can begin, passed over then
+    without asking sre (a check of the pattern's own, cheaper than its alternatives).
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap", "slow_match")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap", "keep",
+                 "slow_match")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
-                 finds: tuple[tuple[str, int], ...] = (), gap: int = 0) -> None:
+                 finds: tuple[tuple[str, int], ...] = (), gap: int = 0, keep: "_Keep | None" = None) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
@@ -217,6 +220,7 @@ class Caseless:
         self.lead_words = lead_words
         self.finds = finds
         self.gap = gap
+        self.keep = keep
         self.slow_match: _Match = self.slow.match       # looked up once, not at every search
 
     @property
@@ -245,6 +249,9 @@ class Caseless:
         """Where a match can start in ``text``, from the index (None when it cannot tell)."""
         starts = gate.starts(text)
         lead = self.lead
+        keep = self.keep
+        if keep is not None and starts:
+            starts = [start for start in starts if keep(text, start)]
         if not lead or not starts:
             return starts
         # The index reads only text that lowers exactly, so the words are where it says.
@@ -315,13 +322,19 @@ def literal_starts(low: str, finds: tuple[tuple[str, int], ...], pos: int, endpo
     return starts
 
 
-def _refused_before(text: str, at: int, gap: int) -> bool:
-    """Does a gated pattern's look-behind refuse the character ``text[at]`` before a match: a
-    ``\\w`` character (alphanumeric or "_"), or with ``gap`` 2 (``(?<![\\w-])``) a hyphen too?"""
+def word_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` a ``\\w`` character (alphanumeric or "_")? Read as a code point: ASCII
+    by ranges, the rest by str.isalnum."""
     c = ord(text[at])
     if c < 128:
-        return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or (gap == 2 and c == 45)
+        return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95
     return text[at].isalnum()
+
+
+def _refused_before(text: str, at: int, gap: int) -> bool:
+    """Does a gated pattern's look-behind refuse the character ``text[at]`` before a match: a
+    ``\\w`` character, or with ``gap`` 2 (``(?<![\\w-])``) a hyphen too?"""
+    return word_at(text, at) or (gap == 2 and text[at] == "-")
 
 
 def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,

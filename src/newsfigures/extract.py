@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Callable, Final, Iterable, Iterator
 
 from . import __version__
-from .caseless import ArticleIndex, lowers_exactly
+from .caseless import ArticleIndex, lowers_exactly, word_at
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
@@ -436,7 +436,7 @@ def _and_between(gap: str) -> bool:
     lead = head[:-3]
     if len(lead) > 80 or "," in lead or ";" in lead or "." in lead:
         return False
-    return not lead or not (lead[-1].isalnum() or lead[-1] == "_")
+    return not lead or not word_at(lead, len(lead) - 1)
 
 
 def _opens_quote(sentence: str) -> bool:

@@ -8,7 +8,6 @@ They read only the rules' vocabularies, so their behaviour is tuned in YAML.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Final
@@ -235,12 +234,8 @@ def _filed_at_word_starts(lower: str, by_start: dict[str, list[int]], order: set
     text's first word, without sre or a list of strings)."""
     after_word = False
     for i in range(len(lower) - 2):
-        c = ord(lower[i])
-        if c < 128:
-            word = 97 <= c <= 122 or 48 <= c <= 57 or 65 <= c <= 90 or c == 95
-        else:
-            word = lower[i].isalnum()
-        if word and not after_word and 97 <= c <= 122:
+        word = caseless.word_at(lower, i)
+        if word and not after_word and 97 <= ord(lower[i]) <= 122:
             filed = by_start.get(lower[i:i + 3])
             if filed is not None:
                 order.update(filed)
@@ -581,11 +576,29 @@ _MONTH_RE: Final = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 # Every date starts at one of these words or at a digit after no word character (see
 # caseless.Gate): _DATE_RE is tried only there ("mar" in "Mariupol" is tried and fails).
 DATE_GATE: Final = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
+def _may_open_date(text: str, start: int) -> bool:
+    """_DATE_RE's ``keep``: False only at a digit run that cannot open a day and month. A date
+    that starts with a digit starts with one or two (``\\d``: str.isdecimal) then white space
+    or a letter ("12 March", "1st of May"): never three, nor a comma, a point or the text's end
+    after them ("2,000", "300"). A word start is always kept."""
+    if not text[start].isdecimal():
+        return True
+    n = len(text)
+    run = 1
+    while run < 3 and start + run < n and text[start + run].isdecimal():
+        run += 1
+    if run == 3 or start + run == n:
+        return False
+    after = text[start + run]
+    return after.isspace() or after.isalpha()
+
+
 # \b before any of: a month and day, a day and month, a weekday, a relative day.
 _DATE_RE: Final = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b)"
                                  rf"|(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})(?![a-z]))"
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
-                                 r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE, at_words=True)
+                                 r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE, at_words=True,
+                                 keep=_may_open_date)
 GATES: Final = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
 
 
@@ -611,36 +624,12 @@ def _month_number(text: str) -> int:
     return _MONTHS.get(key) or _MONTH_ABBR.get(key[:4] if key.startswith("sept") else key[:3], 0)
 
 
-def _date_matches(sentence: str) -> list[re.Match[str]]:
-    """``_DATE_RE.finditer(sentence)``. Where the index tells where dates can start, a digit run
-    that cannot open a day and month is passed over without asking sre: a date starts with one
-    or two digits (``\\d``: str.isdecimal) then white space or a letter ("12 March", "1st of
-    May"), never with three, nor before a comma, a point or the text's end ("2,000", "300")."""
-    starts = _DATE_RE._starts(DATE_GATE, sentence)
-    if starts is None:
-        return list(_DATE_RE.finditer(sentence))
-    kept: list[int] = []
-    n = len(sentence)
-    for start in starts:
-        if sentence[start].isdecimal():
-            run = 1
-            while run < 3 and start + run < n and sentence[start + run].isdecimal():
-                run += 1
-            if run == 3 or start + run == n:
-                continue
-            after = sentence[start + run]
-            if not (after.isspace() or after.isalpha()):
-                continue
-        kept.append(start)
-    return caseless.all_matches_at(_DATE_RE.slow, sentence, kept, 0, sys.maxsize, _DATE_RE.gap)
-
-
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Dates a sentence states, resolved against the publication date."""
     if published is None:
         return []
     found: list[DateMention] = []
-    for match in _date_matches(sentence):
+    for match in _DATE_RE.finditer(sentence):
         value: date | None = None
         if match.group("md") or match.group("dm"):
             month = _month_number(match.group("m1") or match.group("m2"))

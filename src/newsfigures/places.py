@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+from .caseless import word_at
 from .config import store_in_cache, user_cache_dir
 from .rules import Rules
 
@@ -21,12 +22,10 @@ _CAPS: Final = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]
 
 
 
-def _name_char(ch: str) -> bool:
-    """Is ``ch`` in ``[\\w’'-]`` (``\\w``: alphanumeric or "_")?"""
-    c = ord(ch)
-    if c < 128:
-        return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95 or c == 39 or c == 45
-    return c == 0x2019 or ch.isalnum()
+def _name_char(s: str, i: int) -> bool:
+    """Is ``s[i]`` in ``[\\w’'-]``?"""
+    c = ord(s[i])
+    return c == 39 or c == 45 or c == 0x2019 or word_at(s, i)
 
 
 def _capital(s: str, i: int) -> bool:
@@ -55,8 +54,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             i += 1
             continue
         if i:
-            before = s[i - 1]
-            if before != "-" and _name_char(before):
+            if s[i - 1] != "-" and _name_char(s, i - 1):
                 i += 1
                 continue
         if c == 85 and i + 3 < n and s[i + 1] == "." and s[i + 2] in ("S", "K", "N") and s[i + 3] == ".":
@@ -64,7 +62,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             i += 4
             continue
         j = i + 1
-        while j < n and _name_char(s[j]):
+        while j < n and _name_char(s, j):
             j += 1
         while True:
             k = _spaces_from(s, j)
@@ -78,7 +76,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             elif not _capital(s, k):
                 break
             j = k + 1
-            while j < n and _name_char(s[j]):
+            while j < n and _name_char(s, j):
                 j += 1
         k = _spaces_from(s, j)
         if k > j and k < n and ord(s[k]) in (111, 114) and (s.startswith("region", k) or s.startswith("oblast", k)):
