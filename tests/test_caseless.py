@@ -556,3 +556,19 @@ def test_war_frames_and_amid_claims_hold_the_words_checked_first() -> None:
 def test_word_at_is_what_backslash_w_matches(text: str) -> None:
     for at in range(len(text)):
         assert caseless.word_at(text, at) == bool(re.match(r"\w", text[at])), repr(text[at])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.tuples(st.integers(0, 12), st.sampled_from([1, 2, 4, 8, 3])), max_size=8))
+def test_by_start_merges_each_start_once_in_order(words: list[tuple[int, int]]) -> None:
+    """_by_start sorts only when the starts are out of order: the same list as sorting always."""
+    want: dict[int, int] = {}
+    for start, bits in words:
+        want[start] = want.get(start, 0) | bits
+    assert caseless._by_start(list(words)) == sorted(want.items())
+
+
+def test_lowers_exactly_asked_again_gives_the_same_answer() -> None:
+    safe, unsafe = "He said \u2019no\u2019 \u2013 twice", "Caf\u00e9 K\u212a"
+    for text in (safe, unsafe, safe, safe, unsafe, unsafe, "plain ascii"):
+        assert caseless.lowers_exactly(text) == (caseless._SAFE_TEXT.fullmatch(text) is not None)

@@ -80,10 +80,38 @@ class _LastLowered:
 _LOWERED: Final = _LastLowered()
 
 
+class _Checked:
+    """The last text beyond ASCII :func:`lowers_exactly` checked, and its answer (replaced whole):
+    the article index asks about a sentence, then its patterns' :func:`lowered` asks again."""
+
+    __slots__ = ("text", "exact")
+
+    def __init__(self, text: str, exact: bool) -> None:
+        self.text = text
+        self.exact = exact
+
+
+class _LastChecked:
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last = _Checked("", True)
+
+
+_CHECKED: Final = _LastChecked()
+
+
 def lowers_exactly(text: str) -> bool:
     """Does a lower-case pattern find in ``text.lower()`` exactly what the same pattern finds in
     ``text`` under IGNORECASE (and a caseless one in ``text``)?"""
-    return text.isascii() or _SAFE_TEXT.fullmatch(text) is not None
+    if text.isascii():
+        return True
+    last = _CHECKED.last
+    if last.text is text:
+        return last.exact
+    exact = _SAFE_TEXT.fullmatch(text) is not None
+    _CHECKED.last = _Checked(text, exact)
+    return exact
 
 
 def exact_lower(text: str) -> str | None:
@@ -605,7 +633,13 @@ def _by_start(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     sentence, so a gate's starts are read off in order."""
     if len(words) < 2:
         return words
-    words = sorted(words)
+    # Hits come mostly in order of end, so the starts mostly in order: sorted only when not.
+    previous = -1
+    for start, _ in words:
+        if start < previous:
+            words = sorted(words)
+            break
+        previous = start
     merged = [words[0]]
     for start, bits in words[1:]:
         last_start, last_bits = merged[-1]

@@ -102,7 +102,8 @@ class Extractor:
         # A sentence printed again word for word (a caption twice) is skipped
         # entirely, as if it were not there. (A text of one sentence repeats none.)
         repeated = [False] * len(texts) if len(texts) < 2 else self._repeated(texts, spans, scanner, hits)
-        context = _ArticleContext(self, texts, repeated)
+        # What earlier sentences leave behind, made when a sentence first holds a figure.
+        contexts: list[_ArticleContext] = []
         rows: list[dict[str, Any]] = []
         # Patterns then skip the sentences this article's index rules out (same matches, fewer scans).
         previous = scanner.begin_article(texts, spans, hits)
@@ -110,8 +111,8 @@ class Extractor:
             for index, sentence in enumerate(sentences):
                 if repeated[index] or not holds_numbers(sentence.text, self.rules):
                     continue
-                self._sentence_figures(sentence.text, published_date, context, index, text, sentence.start,
-                                       sentence.index, rows)
+                self._sentence_figures(sentence.text, published_date, contexts, texts, repeated, index, text,
+                                       sentence.start, sentence.index, rows)
         finally:
             scanner.end(previous)
         return rows
@@ -152,9 +153,11 @@ class Extractor:
                 columns[name] = [row.get(name) for row in core]
         return columns
 
-    def _sentence_figures(self, sentence: str, published: date | None, context: "_ArticleContext", index: int,
-                          text: str, offset: int, sentence_index: int, rows: list[dict[str, Any]]) -> None:
-        """Append the figures of one sentence (at ``offset`` in ``text``) to ``rows``."""
+    def _sentence_figures(self, sentence: str, published: date | None, contexts: "list[_ArticleContext]",
+                          texts: list[str], repeated: list[bool], index: int, text: str, offset: int,
+                          sentence_index: int, rows: list[dict[str, Any]]) -> None:
+        """Append the figures of one sentence (at ``offset`` in ``text``) to ``rows``; ``contexts``
+        holds the article's context once a sentence has needed it."""
         rules = self.rules
         mentions = find_numbers(sentence, rules)
         if not mentions:
@@ -190,6 +193,16 @@ class Extractor:
             picked.append((mention, np, metric, clause, prev_end, next_start))
         if not picked:
             return
+        if not contexts:
+            contexts.append(_ArticleContext(self, texts, repeated))
+        self._rows(sentence, published, contexts[0], index, text, offset, sentence_index, picked, clauses, rows)
+
+    def _rows(self, sentence: str, published: date | None, context: "_ArticleContext", index: int, text: str,
+              offset: int, sentence_index: int, picked: list[_Picked], clauses: list[tuple[int, int]],
+              rows: list[dict[str, Any]]) -> None:
+        """Append a row for each figure picked in one sentence (its own function: compiled, the closures
+        below make each call allocate their environment, which a sentence without figures need not)."""
+        rules = self.rules
         dates = find_dates(sentence, published)
         # What the article says around the sentence, read only for sentences that hold figures;
         # what earlier sentences leave behind, only when a figure needs it (reading back costs most).
