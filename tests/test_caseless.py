@@ -234,6 +234,31 @@ def test_cues_indexed_by_word_start_are_every_cue(pieces: list[tuple[str, Callab
     assert [(metric, m.span()) for metric, m in fields._cues_in(text, RULES)] == _all_cues(text), text
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(CUE_WORDS + EDGES), st.sampled_from([str.lower, str.title]),
+                                  st.sampled_from(["", " ", "-", ", "])), max_size=10))
+def test_first_cue_ahead_is_the_first_cue(pieces: list[tuple[str, Callable[[str], str], str]]) -> None:
+    text = "".join(case(word) + sep for word, case, sep in pieces)
+    first = fields._first_cue(text, RULES)
+    assert fields._first_cue_ahead(text, RULES) == (first[0] if first else None), text
+
+
+def test_first_cue_ahead_takes_the_longest_cue_at_the_first_word_start() -> None:
+    # "buried" (killed) and "buried under" (trapped) start together; the longer one wins.
+    assert fields._first_cue_ahead(" were buried under rubble, killed", RULES) == "trapped"
+    assert fields._first_cue_ahead(" were buried, then evacuated", RULES) == "killed"
+    assert fields._first_cue_ahead(" who were later evacuated", RULES) == "evacuated"
+    assert fields._first_cue_ahead(" of the city", RULES) is None
+
+
+def test_first_cue_ahead_on_the_sample_articles() -> None:
+    for sentence in _sample_sentences():
+        for text in (sentence, sentence[len(sentence) // 3:], sentence[len(sentence) // 2:len(sentence) // 2 + 90],
+                     sentence.upper()):
+            first = fields._first_cue(text, RULES)
+            assert fields._first_cue_ahead(text, RULES) == (first[0] if first else None), text
+
+
 def test_places_of_finds_every_start_of_every_key_in_order() -> None:
     assert fields._places_of("a a a kil", ("a a",)) == [0, 2]            # overlapping starts too
     assert fields._places_of("fled, left, fled", ("fle", "lef")) == [0, 6, 12]

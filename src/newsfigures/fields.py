@@ -306,6 +306,40 @@ def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int
     return best[2], abs(best[0])
 
 
+def _first_cue_ahead(text: str, rules: Rules) -> str | None:
+    """The metric :func:`_first_cue` gives for ``text`` (forward), found word start by word start
+    and stopped at the first that holds a cue: what follows a number is read up to its verb.
+
+    A filed cue matches only at a word start filed under it (see :func:`_cues_in`), so the
+    first word start where one of its cues matches holds the first match; there the longest
+    match wins, and at equal length the cue listed first, as in ``_first_cue``."""
+    lower = caseless.exact_lower(text)
+    if lower is None or rules.cues_always:
+        first = _first_cue(text, rules)
+        return first[0] if first is not None else None
+    by_start = rules.cues_by_start
+    cues = rules.metric_anchored
+    after_word = False
+    for i in range(len(lower) - 2):
+        word = caseless.word_at(lower, i)
+        if word and not after_word and 97 <= ord(lower[i]) <= 122:
+            filed = by_start.get(lower[i:i + 3])
+            if filed is not None:
+                best_end = -1
+                best: str | None = None
+                for index in filed:                # in the rules' order
+                    metric, anchor, pattern = cues[index]
+                    if anchor and anchor not in lower:
+                        continue
+                    match = pattern.match(text, i)
+                    if match is not None and match.end() > best_end:
+                        best_end, best = match.end(), metric
+                if best is not None:
+                    return best
+        after_word = word
+    return None
+
+
 def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -> str | None:
     """A cue ending right before the number ('killing dozens'), or None."""
     before = [w for w in words_before(sentence, mention.start, limit=3) if w[1] >= prev_end]
@@ -334,9 +368,9 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
     stop = _span_end(sentence, np.end, next_start)
     window = window_end(sentence, np.end)          # to the end of the 16th token after the phrase
     limit = min(stop, window) if window is not None else stop
-    first = _first_cue(sentence[np.end:limit], rules)
-    if first:
-        return first[0]
+    first = _first_cue_ahead(sentence[np.end:limit], rules)
+    if first is not None:
+        return first
     # Further back in the same clause: "… has killed over 1,200 civilians".
     clause_start = prev_end
     for match in HARD_BOUNDARY.finditer(sentence, prev_end, mention.start):
