@@ -75,3 +75,20 @@ def test_sentence_keys_fold_whitespace_wherever_the_index_marks_it():
     index = ArticleIndex([SPACES_GATE])
     marks = index.ends(SPACES_GATE, index.scan(article)) if index.active else None
     assert sentence_keys(texts, spans, marks) == ["ten died"] * 5
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(list("ab A.!?'’\"\n\r\t\u00a0(") + ["U.S.", "Feb. ", "said.", " Then"]),
+                     max_size=30).map("".join))
+def test_a_line_without_inner_ends_is_split_as_the_general_path_splits_it(text: str) -> None:
+    """With no glue found (``glue=[]``), a line whose only '.', '!' or '?' is its last character
+    is taken as one sentence at once: the same sentences the line-by-line path gives."""
+    from newsfigures import sentences
+
+    if sentences._GLUE.search(text) is not None:
+        return                                   # the index would have found glue: not this path
+    fast = split_sentences(text, [])
+    general = split_sentences(text)              # no index: seams are looked for, none found
+    assert [(s.index, s.start, s.end, s.text) for s in fast] == [(s.index, s.start, s.end, s.text) for s in general]
+    if sentences._one_sentence(text):
+        assert len(fast) <= 1

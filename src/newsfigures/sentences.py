@@ -133,6 +133,9 @@ def split_sentences(text: str, glue: list[int] | None = None) -> list[Sentence]:
     """Sentences with offsets into ``text``; ``text[s.start:s.end] == s.text``. ``glue``: where
     GLUE_GATE's expression ends in ``text``, from an article index that has scanned it."""
     sentences: list[Sentence] = []
+    if glue is not None and not glue and _one_sentence(text):
+        _add_sentence(sentences, text, 0)
+        return sentences
     lines = text.split("\n")
     line_starts = []
     pos = 0
@@ -156,6 +159,14 @@ def split_sentences(text: str, glue: list[int] | None = None) -> list[Sentence]:
         for a, b in zip(bounds, bounds[1:]):
             _add_sentence(sentences, line[a:b], line_start + a)
     return sentences
+
+
+def _one_sentence(text: str) -> bool:
+    """Is ``text`` one line with no '.', '!' or '?' before its last character? Then no sentence
+    ends inside it (each end :func:`_ends` finds is followed by more of the line), and with no
+    glue found in it, it is one sentence: a sentence given alone, as often as not."""
+    last = len(text) - 1
+    return "\n" not in text and text.find(".", 0, last) < 0 and text.find("!", 0, last) < 0 and text.find("?", 0, last) < 0
 
 
 def _add_sentence(sentences: list[Sentence], chunk: str, start: int) -> None:
