@@ -475,6 +475,22 @@ def test_the_article_index_reads_hits_in_any_order() -> None:
         assert (read.present, read.starts) == (expected.present, expected.starts)
 
 
+def test_an_article_of_one_sentence_is_read_as_the_general_path_reads_it() -> None:
+    """read_article takes a one-sentence article apart: the same index as when a second
+    sentence, beyond every hit, makes it take the general path."""
+    index = Extractor().index
+    texts = [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+    for sentence in texts + ["  " + t + " " for t in texts[:40]] + ["Caf\u00e9 K\u212a 12 killed", ""]:
+        text = sentence.strip()
+        first = sentence.find(text) if text else 0
+        hits = index.scan(sentence)
+        one = index.read_article([text], [(first, first + len(text))], hits)
+        far = len(sentence) + 10
+        two = index.read_article([text, "\x00"], [(first, first + len(text)), (far, far + 1)], hits)
+        two.present.pop("\x00", None), two.starts.pop("\x00", None)
+        assert (one.present, one.starts) == (two.present, two.starts), sentence
+
+
 @settings(max_examples=400, deadline=None)
 @given(text=st.lists(st.sampled_from(list("abzAZ .!?)(’'\"”“\n\t\u00a0éß_1-") + ["The ", "Pictured "]),
                     max_size=40).map("".join))

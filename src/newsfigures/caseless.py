@@ -730,6 +730,8 @@ class ArticleIndex:
         place finds."""
         if self.db is None:
             return _Indexed({}, {}, self.covered)
+        if len(texts) == 1:
+            return self._read_one(texts[0], spans[0][0], hits)
         starts = [start for start, _ in spans]
         present = [0] * len(texts)
         words: list[list[tuple[int, int]]] = [[] for _ in texts]
@@ -771,6 +773,24 @@ class ArticleIndex:
                 if again != where[text]:
                     where[text] = _by_start(where[text] + again)
         return _Indexed(found, where, self.covered)
+
+    def _read_one(self, text: str, first: int, hits: list[tuple[int, int]]) -> _Indexed:
+        """:meth:`read_article` of an article of one sentence, at ``first``: every hit ending
+        after the sentence's first character is its own."""
+        if not lowers_exactly(text):
+            return _Indexed({}, {}, self.covered)
+        bits, word_bits, sizes = self.bits, self.word_bits, self.sizes
+        present = 0
+        words: list[tuple[int, int]] = []
+        for number, end in hits:
+            if end - 1 < first:
+                continue
+            present |= bits[number]
+            if word_bits[number]:
+                start = end - sizes[number] - first
+                if start >= 0:
+                    words.append((start, word_bits[number]))
+        return _Indexed({text: present}, {text: _by_start(words)}, self.covered)
 
     def begin(self, texts: Iterable[str]) -> Any:
         """Index an article's sentences for this thread; give the result to :meth:`end`."""
