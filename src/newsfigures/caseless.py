@@ -633,13 +633,19 @@ def _by_start(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     sentence, so a gate's starts are read off in order."""
     if len(words) < 2:
         return words
-    # Hits come mostly in order of end, so the starts mostly in order: sorted only when not.
+    # Hits come mostly in order of end, so the starts mostly in order: sorted only when not,
+    # and a list already in order with each start once is the answer itself.
     previous = -1
+    repeats = False
     for start, _ in words:
         if start < previous:
             words = sorted(words)
+            repeats = True
             break
+        repeats = repeats or start == previous
         previous = start
+    if not repeats:
+        return words
     merged = [words[0]]
     for start, bits in words[1:]:
         last_start, last_bits = merged[-1]
