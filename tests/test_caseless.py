@@ -512,6 +512,19 @@ def test_literal_starts_are_every_place_a_literal_allows(text: str, pos: int, en
     assert caseless.literal_starts(text, finds, pos, endpos) == want
 
 
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(alphabet="ab -;", max_size=30), min_size=1, max_size=3),
+       asks=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 32), st.integers(0, 40)), max_size=8))
+def test_literal_starts_remembered_for_the_last_text_are_literal_starts(texts: list[str],
+                                                                        asks: list[tuple[int, int, int]]) -> None:
+    """A pattern works out where its finds are once per text and answers each stretch from
+    that: the same starts as looking for them in the stretch, whatever texts come in between."""
+    pattern = Caseless(r"\bab|-|;", r"ab|-|;", finds=(("ab", 0), ("-", 1), (";", 0)))
+    for which, pos, endpos in asks:
+        text = texts[which % len(texts)]
+        assert pattern._literal_starts(text, text, pos, endpos) == caseless.literal_starts(text, pattern.finds, pos, endpos)
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from(list("kilbe tdaw’'. ,\n1_-²ª\u0663\u00a0")), max_size=40))
 def test_cues_filed_at_word_starts_are_those_the_word_start_scan_finds(text: str) -> None:

@@ -234,7 +234,7 @@ class Caseless:
     """
 
     __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap", "keep",
-                 "slow_match")
+                 "slow_match", "spots")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
@@ -250,6 +250,7 @@ class Caseless:
         self.gap = gap
         self.keep = keep
         self.slow_match: _Match = self.slow.match       # looked up once, not at every search
+        self.spots = _Spots("", [])                      # where the finds are in the last text
 
     @property
     def pattern(self) -> str:
@@ -268,7 +269,7 @@ class Caseless:
         if low is None:
             return self.slow.finditer(text, pos, endpos)
         if self.finds:
-            return _all_at(self.slow_match, text, literal_starts(low, self.finds, pos, endpos), pos, endpos, 0)
+            return _all_at(self.slow_match, text, self._literal_starts(text, low, pos, endpos), pos, endpos, 0)
         if self.gated:
             return self._gated(text, low, pos, endpos)
         return self._reread(text, self.fast.finditer(low, pos, endpos), endpos)
@@ -328,11 +329,48 @@ class Caseless:
         if low is None:
             return self.slow.search(text, pos, endpos)
         if self.finds:
-            return _first_at(self.slow_match, text, literal_starts(low, self.finds, pos, endpos), pos, endpos, 0)
+            return _first_at(self.slow_match, text, self._literal_starts(text, low, pos, endpos), pos, endpos, 0)
         if self.gated:
             return next(self._gated(text, low, pos, endpos), None)
         m = self.fast.search(low, pos, endpos)
         return self.slow.match(text, m.start(), endpos) if m else None
+
+
+    def _literal_starts(self, text: str, low: str, pos: int, endpos: int) -> list[int]:
+        """:func:`literal_starts`, from where the finds are in the whole text, worked out once
+        for the last text asked about: a sentence's clause and boundary patterns are asked about
+        one stretch of it after another."""
+        spots = self.spots
+        if spots.text is not text:
+            spots = _Spots(text, literal_spots(low, self.finds))
+            self.spots = spots
+        end = min(endpos, len(low))
+        return [start for start, stop in spots.places if start >= pos and stop <= end]
+
+
+class _Spots:
+    """A text and where a pattern's finds are in it (see :func:`literal_spots`), replaced whole."""
+
+    __slots__ = ("text", "places")
+
+    def __init__(self, text: str, places: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.places = places
+
+
+def literal_spots(low: str, finds: tuple[tuple[str, int], ...]) -> list[tuple[int, int]]:
+    """(where a match can start, where the literal ends) for every find in all of ``low``, in
+    order of start: :func:`literal_starts` keeps those from ``pos`` whose literal ends by ``endpos``."""
+    places: list[tuple[int, int]] = []
+    for literal, back in finds:
+        size = len(literal)
+        at = low.find(literal, back)
+        while at >= 0:
+            places.append((at - back, at + size))
+            at = low.find(literal, at + 1)
+    if len(finds) > 1:
+        places.sort()
+    return places
 
 
 def literal_starts(low: str, finds: tuple[tuple[str, int], ...], pos: int, endpos: int) -> list[int]:
