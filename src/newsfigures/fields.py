@@ -343,7 +343,10 @@ def _first_cue_ahead(text: str, rules: Rules) -> str | None:
 def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -> str | None:
     """A cue ending right before the number ('killing dozens'), or None."""
     before = [w for w in words_before(sentence, mention.start, limit=3) if w[1] >= prev_end]
-    cut = max((i for i, w in enumerate(before) if not w[0][:1].isalnum()), default=-1)
+    cut = -1                                   # the last token that does not open with a letter or digit
+    for i, w in enumerate(before):
+        if not w[0][:1].isalnum():
+            cut = i
     near = before[cut + 1:]
     if not near:
         return None
@@ -505,7 +508,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
             sentence[max(0, p.start - 12):p.start])]
     own = [p for p in usable if clause[0] <= p.start < clause[1]]
     if own:
-        return min(own, key=rank).name
+        return own[0].name if len(own) == 1 else min(own, key=rank).name
     if _frames_war(sentence, clause, gazetteer):
         # "a war which has seen thousands killed": a war-wide total.
         return next((p.name for p in usable if p.kind == "country" and clause[0] - 60 <= p.start < clause[1] + 40),
@@ -527,7 +530,7 @@ def location_for(sentence: str, mention: Mention, metric: str, places: list[Plac
             return context_city
     free = [p for p in usable if not any(a <= p.start < b for a, b in others)]
     if free:
-        return min(free, key=rank).name
+        return free[0].name if len(free) == 1 else min(free, key=rank).name
     earlier = [p for p in usable if p.end <= mention.start]
     if earlier and not any(p.start > mention.start for p in usable):
         return earlier[-1].name                  # "... at Azovstal, although about 100 were evacuated"
@@ -703,7 +706,7 @@ def as_of_for(mention: Mention, dates: list[DateMention], prev_end: int, next_st
     pool = marked or usable
     own = [d for d in pool if prev_end <= d.start < next_start]
     pool = own or pool
-    best = min(pool, key=lambda d: abs(d.start - mention.start))
+    best = pool[0] if len(pool) == 1 else min(pool, key=lambda d: abs(d.start - mention.start))
     return best.value.isoformat()
 
 
@@ -872,7 +875,8 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
                     name = None
         if name:
             sources.append(Source(match.start(), name))
-    sources.sort(key=lambda s: s.start)
+    if len(sources) > 1:
+        sources.sort(key=lambda s: s.start)
     return sources
 
 

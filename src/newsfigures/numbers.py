@@ -233,7 +233,8 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
             continue
         found.append(_Raw(match.start(), match.end(), float(word_value), kind="words"))
 
-    found.sort(key=lambda r: r.start)
+    if len(found) > 1:
+        found.sort(key=lambda r: r.start)
     return found
 
 
