@@ -222,7 +222,8 @@ class Caseless:
     ``finds``: (literal, offset) pairs such that every match starts ``offset`` characters before
     one of the literals in the lower-cased text (";" at 0, "but" at 0, "-" at 1 for "\\s-\\s"):
     ``slow`` is then tried only there, found with ``str.find``, which beats sre's scan through
-    many alternatives.
+    many alternatives. With ``bounded``, a literal that opens with a word character stands for one
+    alternative, itself between two ``\\b``: where a word character touches it, it is passed over.
 
     ``at_words``: every match starts where a word of the gate does (see :func:`words`), or,
     with ``lead`` n, up to n characters before the white space right before such a word (an
@@ -233,12 +234,13 @@ class Caseless:
     without asking sre (a check of the pattern's own, cheaper than its alternatives).
     """
 
-    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "gap", "keep",
-                 "slow_match", "spots")
+    __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "bounded", "gap",
+                 "keep", "slow_match", "spots")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
-                 finds: tuple[tuple[str, int], ...] = (), gap: int = 0, keep: "_Keep | None" = None) -> None:
+                 finds: tuple[tuple[str, int], ...] = (), bounded: bool = False, gap: int = 0,
+                 keep: "_Keep | None" = None) -> None:
         self.slow = re.compile(slow, flags | re.I)
         self.fast = re.compile(fast, flags)
         self.gated = gated
@@ -247,6 +249,8 @@ class Caseless:
         self.lead = lead
         self.lead_words = lead_words
         self.finds = finds
+        # By find: a literal opening with a word character that stands for "\bliteral\b" alone.
+        self.bounded = tuple(bounded and word_at(literal, 0) for literal, _ in finds)
         self.gap = gap
         self.keep = keep
         self.slow_match: _Match = self.slow.match       # looked up once, not at every search
@@ -335,17 +339,18 @@ class Caseless:
         m = self.fast.search(low, pos, endpos)
         return self.slow.match(text, m.start(), endpos) if m else None
 
-
     def _literal_starts(self, text: str, low: str, pos: int, endpos: int) -> list[int]:
         """:func:`literal_starts`, from where the finds are in the whole text, worked out once
         for the last text asked about: a sentence's clause and boundary patterns are asked about
         one stretch of it after another."""
         spots = self.spots
         if spots.text is not text:
-            spots = _Spots(text, literal_spots(low, self.finds))
+            spots = _Spots(text, literal_spots(low, self.finds, self.bounded))
             self.spots = spots
         end = min(endpos, len(low))
-        return [start for start, stop in spots.places if start >= pos and stop <= end]
+        # A stop below zero: a word character follows the literal, so it can match only where
+        # the stretch ends right after it (sre reads no character from ``endpos`` on).
+        return [start for start, stop in spots.places if start >= pos and (stop <= end if stop > 0 else -stop == end)]
 
 
 class _Spots:
@@ -358,15 +363,26 @@ class _Spots:
         self.places = places
 
 
-def literal_spots(low: str, finds: tuple[tuple[str, int], ...]) -> list[tuple[int, int]]:
+def literal_spots(low: str, finds: tuple[tuple[str, int], ...],
+                  bounded: tuple[bool, ...] = ()) -> list[tuple[int, int]]:
     """(where a match can start, where the literal ends) for every find in all of ``low``, in
-    order of start: :func:`literal_starts` keeps those from ``pos`` whose literal ends by ``endpos``."""
+    order of start: :func:`literal_starts` keeps those from ``pos`` whose literal ends by ``endpos``.
+
+    ``bounded``, by find: the literal stands for one alternative, itself between two ``\b``. Where
+    a word character comes before it ("as" in "was") it is left out; where one comes after it
+    ("ask"), its end is given negated: it matches only where a stretch ends right there."""
     places: list[tuple[int, int]] = []
-    for literal, back in finds:
+    size_of_text = len(low)
+    for number, (literal, back) in enumerate(finds):
         size = len(literal)
+        word = bool(bounded) and bounded[number]
         at = low.find(literal, back)
         while at >= 0:
-            places.append((at - back, at + size))
+            stop = at + size
+            if not word:
+                places.append((at - back, stop))
+            elif not (at > 0 and word_at(low, at - 1)):
+                places.append((at - back, -stop if stop < size_of_text and word_at(low, stop) else stop))
             at = low.find(literal, at + 1)
     if len(finds) > 1:
         places.sort()

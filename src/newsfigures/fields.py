@@ -31,7 +31,8 @@ _PRONOUN_CLAUSE: Final = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added
 HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
 HARD_BOUNDARY: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
                          "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]),
-                         gate=HARD_GATE, finds=tuple([(";", 0), (",", 0)] + [(w, 0) for w in _HARD_WORDS]))
+                         gate=HARD_GATE, finds=tuple([(";", 0), (",", 0)] + [(w, 0) for w in _HARD_WORDS]),
+                         bounded=True)
 WEEKDAYS: Final = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -428,7 +429,8 @@ _THE_CAPITAL: Final = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+)?capital\b")
 _CUT_WORDS: Final = ["but", "although", "while", "whereas", "as", "where", "which", "with"]
 _CLAUSE_CUT: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS] + [r"\s[-–—]\s"]),
                        "|".join([";"] + word_branches(_CUT_WORDS) + [re.escape(w) + r"[-–—]\s" for w in WHITESPACE]),
-                       finds=tuple([(";", 0)] + [(w, 0) for w in _CUT_WORDS] + [(d, 1) for d in "-–—"]))
+                       finds=tuple([(";", 0)] + [(w, 0) for w in _CUT_WORDS] + [(d, 1) for d in "-–—"]),
+                       bounded=True)
 
 
 def hard_segment(sentence: str, start: int) -> tuple[int, int]:
@@ -744,7 +746,7 @@ _CLAUSE_START: Final = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
     "|".join([re.escape(c) for c in ",;:(\"“”‘–—"] + [q + r"(?!s\b)" for q in "'’"]
              + [re.escape(w) + r"-\s" for w in WHITESPACE] + word_branches(_CLAUSE_WORDS)),
-    finds=tuple([(c, 0) for c in ",;:(\"“”‘–—'’"] + [("-", 1)] + [(w, 0) for w in _CLAUSE_WORDS]))
+    finds=tuple([(c, 0) for c in ",;:(\"“”‘–—'’"] + [("-", 1)] + [(w, 0) for w in _CLAUSE_WORDS]), bounded=True)
 
 
 _ACCORDING: Final = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
