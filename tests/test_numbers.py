@@ -145,3 +145,15 @@ def test_a_qualifier_is_looked_for_only_where_one_can_end(pieces: list[str]) -> 
     window = "".join(pieces)[-24:]
     if RULES.qualifier_before_re.search(window):
         assert _may_end_in_qualifier(window, RULES), window
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.lists(st.sampled_from(list("aZ%_9 .'’-\u00a0\t\n,é\u0663(") + ["km", "per", "Feb."]), max_size=12).map("".join),
+       pos=st.integers(0, 14))
+def test_the_next_word_is_what_the_word_after_pattern_captures(text: str, pos: int) -> None:
+    from newsfigures.numbers import _WORD_AFTER, _next_word
+
+    pos = min(pos, len(text))
+    match = _WORD_AFTER.match(text, pos)
+    want = (match.group(1).lower().strip(".'’"), match.start(1), match.end(1)) if match else ("", pos, pos)
+    assert _next_word(text, pos) == want, (text, pos)

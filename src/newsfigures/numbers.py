@@ -163,11 +163,27 @@ def _spaced_digits(sentence: str, start: int, end: int) -> bool:
     return start >= 2 and sentence[start - 1] in " \u00a0" and sentence[start - 2].isdecimal()
 
 
+_WORD_AFTER_PUNCT: Final = frozenset(".'’%-")       # with \w, the rest of _WORD_AFTER's group
+
+
 def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
-    match = _WORD_AFTER.match(sentence, pos)
-    if not match:
+    """The word ``_WORD_AFTER.match(sentence, pos)`` captures (lower-cased, less the dots and
+    apostrophes around it) and where it is: ("", pos, pos) with none. Read code point by code
+    point: white space (``\s`` is ``str.isspace``, the no-break space too), then an ASCII letter
+    or "%", then word characters (see :func:`caseless.word_at`) and the group's punctuation."""
+    size = len(sentence)
+    start = pos
+    while start < size and sentence[start].isspace():
+        start += 1
+    if start >= size:
         return "", pos, pos
-    return match.group(1).lower().strip(".'’"), match.start(1), match.end(1)
+    first = ord(sentence[start])
+    if not (65 <= first <= 90 or 97 <= first <= 122 or first == 37):
+        return "", pos, pos
+    end = start + 1
+    while end < size and (caseless.word_at(sentence, end) or sentence[end] in _WORD_AFTER_PUNCT):
+        end += 1
+    return sentence[start:end].lower().strip(".'’"), start, end
 
 
 _WORD_BEFORE_PUNCT: Final = frozenset(".'’$£€#%-_")     # with str.isalnum, the class of _WORD_BEFORE's group
