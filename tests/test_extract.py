@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -203,26 +201,9 @@ def test_and_between_is_what_the_pattern_matches(gap: str) -> None:
     assert _and_between(gap) == bool(_AND_BETWEEN.match(gap)), gap
 
 
-@lru_cache(maxsize=1)
-def _number_words() -> Any:
-    from newsfigures.extract import Extractor
-
-    return Extractor().number_words
-
-
 @settings(max_examples=200, deadline=None)
-@given(text=st.lists(st.sampled_from(list("ab 09.\u0663\u00b2’é5") + ["one", "Ten", "dozens"]), max_size=12).map("".join))
-def test_the_number_word_index_finds_ascii_digits_and_number_words(text: str) -> None:
-    """The number-word index hits a text with an ASCII digit (once, however many) or a number
-    word: one pass rules the rest out."""
-    import re
+@given(text=st.text(alphabet=st.sampled_from(list("ab 09.\u0663\u00b2’é5")), max_size=30))
+def test_ascii_digits_are_found_in_the_text_as_the_index_reads_it(text: str) -> None:
+    from newsfigures.extract import _has_ascii_digit
 
-    from newsfigures import extract
-
-    numbers = _number_words()
-    if not numbers.active:
-        pytest.skip("no hyperscan")
-    hits = numbers.scan(text)
-    digit = any(c in "0123456789" for c in text)
-    assert bool(hits) == (digit or bool(re.search("one|ten|dozen", text, re.I))), text
-    assert sum(1 for number, _ in hits if numbers.bits[number] & extract._ANY_DIGIT.bit) == (1 if digit else 0)
+    assert _has_ascii_digit(text.encode("ascii", "replace")) == any(c in "0123456789" for c in text)

@@ -584,15 +584,6 @@ class Gate:
         a place where the pattern it stands for can start a match (see :meth:`starts`)."""
         return cls([], marks=[(expression, size)], marks_caseless=caseless)
 
-    @classmethod
-    def presence(cls, expression: str) -> "Gate":
-        """A gate of one case-sensitive hyperscan expression that tells only whether it is in a
-        text: hyperscan reports its first hit and no more (it cannot say where matches start)."""
-        gate = cls([], marks=[(expression, 0)], marks_caseless=False)
-        gate.flags = [flag | _SINGLEMATCH for flag in gate.flags]
-        gate.words_only = False
-        return gate
-
     def starts(self, text: str) -> list[int] | None:
         """Where the gate's words start in ``text``, in order, when the current article's index
         has read it (the words as they appear in any case); None when it cannot tell."""
@@ -658,7 +649,6 @@ def _collect(number: int, start: int, end: int, flags: int, hits: list[tuple[int
 
 
 _CASELESS: Final = 1                # hyperscan's HS_FLAG_CASELESS
-_SINGLEMATCH: Final = 8             # hyperscan's HS_FLAG_SINGLEMATCH
 
 
 def _database(expressions: list[str], flags: list[int] | None = None) -> Any:
