@@ -490,29 +490,39 @@ class _Indexed:
         self.covered = covered
 
 
-_local: Final = threading.local()       # this thread's article index (an _Indexed), as ``index``
+_local: Final = threading.local()       # this thread's _Holder, as ``holder``
+
+
+class _Holder:
+    """A thread's article index (an _Indexed, or None): one per thread, kept in its
+    thread-local storage, and changed in place."""
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index: _Indexed | None = None
 
 
 class _Set:
-    """An index a thread set, with that thread's id."""
+    """A thread's id and its _Holder."""
 
-    __slots__ = ("ident", "index")
+    __slots__ = ("ident", "holder")
 
-    def __init__(self, ident: int, index: "_Indexed | None") -> None:
+    def __init__(self, ident: int, holder: _Holder) -> None:
         self.ident = ident
-        self.index = index
+        self.holder = holder
 
 
 class _Last:
-    """The last index a thread set (a _Set). Every change to a thread's index replaces it too, so
-    while its id is the current thread's, its index is that thread's own: the gates, asked a
-    hundred times an article, read it without a thread-local lookup. A final instance of a class
-    of its own, because compiled code reads a module's plain globals through a dict lookup."""
+    """The last thread to set its index (a _Set). While its id is the current thread's, its
+    holder is that thread's own: the gates, asked a hundred times an article, read the index
+    without a thread-local lookup, and the thread sets it without one. A final instance of a
+    class of its own, because compiled code reads a module's plain globals through a dict lookup."""
 
     __slots__ = ("set",)
 
     def __init__(self) -> None:
-        self.set = _Set(0, None)
+        self.set = _Set(0, _Holder())
 
 
 _LAST: Final = _Last()
@@ -522,16 +532,25 @@ _next_bit = [0]
 
 def _current() -> "_Indexed | None":
     """This thread's article index, if one is begun."""
-    last = _LAST.set                       # one read: the id and index of one _Set go together
+    last = _LAST.set                       # one read: the id and holder of one _Set go together
     if last.ident == _get_ident():
-        return last.index
-    index: _Indexed | None = getattr(_local, "index", None)
-    return index
+        return last.holder.index
+    holder: _Holder | None = getattr(_local, "holder", None)
+    return None if holder is None else holder.index
 
 
 def _set_current(index: "_Indexed | None") -> None:
-    _local.index = index
-    _LAST.set = _Set(_get_ident(), index)
+    ident = _get_ident()
+    last = _LAST.set
+    if last.ident == ident:
+        last.holder.index = index          # this thread's own holder
+        return
+    holder: _Holder | None = getattr(_local, "holder", None)
+    if holder is None:
+        holder = _Holder()
+        _local.holder = holder
+    holder.index = index
+    _LAST.set = _Set(ident, holder)
 
 
 def _expression(word: str) -> str:
