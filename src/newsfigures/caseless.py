@@ -289,16 +289,19 @@ class Caseless:
             return starts
         # The index reads only text that lowers exactly, so the words are where it says.
         low = lowered(text) if self.lead_words else None
-        more = set(starts)
+        more: set[int] | None = None
         for start in starts:
-            if low is not None and not low.startswith(self.lead_words, start):
-                continue                       # "one", "ten": no "a" or "an" before them
             run = start                        # the white space right before the word (\s: isspace)
             while run and text[run - 1].isspace():
                 run -= 1
-            if run < start:
-                more.update(range(max(0, run - lead), run))
-        return sorted(more)
+            if run == start:
+                continue                       # no white space: nothing can lead
+            if low is not None and not low.startswith(self.lead_words, start):
+                continue                       # "one", "ten": no "a" or "an" before them
+            if more is None:
+                more = set(starts)
+            more.update(range(max(0, run - lead), run))
+        return starts if more is None else sorted(more)
 
     def _reread(self, text: str, found: Iterator[re.Match[str]], endpos: int) -> Iterator[re.Match[str]]:
         match = self.slow.match
