@@ -157,3 +157,20 @@ def test_the_next_word_is_what_the_word_after_pattern_captures(text: str, pos: i
     match = _WORD_AFTER.match(text, pos)
     want = (match.group(1).lower().strip(".'’"), match.start(1), match.end(1)) if match else ("", pos, pos)
     assert _next_word(text, pos) == want, (text, pos)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(list("0159 ,.-/:£$#+a_é\u0663\u00a0") + ["1,459", "3.4", "12,5", "2022"]),
+                     max_size=14).map("".join), data=st.data())
+def test_digit_matches_read_without_sre_are_what_digits_finds(text: str, data: st.DataObject) -> None:
+    """_digits_at reads a plain run of ASCII digits itself and leaves the rest to DIGITS: the
+    same matches as trying DIGITS at each start."""
+    from newsfigures import caseless
+    from newsfigures.numbers import DIGITS, _digits_at
+
+    starts = sorted(data.draw(st.sets(st.integers(0, max(0, len(text) - 1)), max_size=8))) if text else []
+    want = [(m.start(), m.end(), m.group(1), m.group(2)) for m in caseless.all_matches_at(DIGITS, text, starts)]
+    assert _digits_at(text, starts) == want, (text, starts)
+    runs = [i for i in range(len(text)) if text[i] in "0123456789" and (i == 0 or not text[i - 1].isalnum())]
+    assert _digits_at(text, runs) == [(m.start(), m.end(), m.group(1), m.group(2))
+                                      for m in caseless.all_matches_at(DIGITS, text, runs)]

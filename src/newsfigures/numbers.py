@@ -215,12 +215,12 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
 
     starts = DIGIT_GATE.starts(sentence)
-    for match in DIGITS.finditer(sentence) if starts is None else caseless.all_matches_at(DIGITS, sentence, starts):
-        if _overlaps(found, match.start(), match.end()):
+    digits = ([(m.start(), m.end(), m.group(1), m.group(2)) for m in DIGITS.finditer(sentence)] if starts is None
+              else _digits_at(sentence, starts))
+    for start, end, whole, frac in digits:
+        if _overlaps(found, start, end):
             continue
-        whole, frac = match.group(1), match.group(2)
         value = float(whole.replace(",", "") + ("." + frac if frac else ""))
-        end = match.end()
         scaled = False
         # Only where a scale word can start (re.I: "K" is also the Kelvin sign): most numbers
         # are followed by a space and a noun, and need no match.
@@ -236,7 +236,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
             else:
                 value *= rules.suffix_scales.get(word, 1)
                 end, scaled = suffix.end(), True
-        found.append(_Raw(match.start(), end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
+        found.append(_Raw(start, end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
 
     for match in rules.word_number_re.finditer(sentence):
         if _overlaps(found, match.start(), match.end()):
@@ -251,6 +251,39 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
 
     if len(found) > 1:
         found.sort(key=lambda r: r.start)
+    return found
+
+
+_NOT_BEFORE_DIGITS: Final = frozenset(".,/:£$€#+")     # with \w, what DIGITS's look-behind refuses
+
+
+def _digits_at(sentence: str, starts: list[int]) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, group 1, group 2) of what ``caseless.all_matches_at(DIGITS, sentence, starts)``
+    finds. A run of ASCII digits after no character the look-behind refuses, and followed by
+    none of ",", "." or another digit, is the match itself, read without sre (most numbers
+    are); any other start is matched by DIGITS."""
+    found: list[tuple[int, int, str, str | None]] = []
+    size = len(sentence)
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue
+        end = -1
+        if 48 <= ord(sentence[start]) <= 57 and not (
+                start and (caseless.word_at(sentence, start - 1) or sentence[start - 1] in _NOT_BEFORE_DIGITS)):
+            end = start + 1
+            while end < size and 48 <= ord(sentence[end]) <= 57:
+                end += 1
+            if end < size and (sentence[end] in ",." or sentence[end].isdecimal()):
+                end = -1                       # a group, a fraction or another digit: sre decides
+        if end >= 0:
+            found.append((start, end, sentence[start:end], None))
+            pos = end
+            continue
+        match = DIGITS.match(sentence, start)
+        if match is not None:
+            found.append((start, match.end(), match.group(1), match.group(2)))
+            pos = match.end()
     return found
 
 
