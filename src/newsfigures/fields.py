@@ -233,14 +233,16 @@ def _filed_at_word_starts(lower: str, by_start: dict[str, list[int]], order: set
     "_"). Every key starts with a letter a-z, so only those starts are looked up. One pass
     over the characters, each read as a code point (what ``\\W(?=(\\w..))`` finds, and the
     text's first word, without sre or a list of strings)."""
-    after_word = False
     for i in range(len(lower) - 2):
-        word = caseless.word_at(lower, i)
-        if word and not after_word and 97 <= ord(lower[i]) <= 122:
+        if _key_start(lower, i):
             filed = by_start.get(lower[i:i + 3])
             if filed is not None:
                 order.update(filed)
-        after_word = word
+
+
+def _key_start(lower: str, i: int) -> bool:
+    """Can a cue key start at ``i``: a letter a-z that no word character comes before?"""
+    return 97 <= ord(lower[i]) <= 122 and not (i and caseless.word_at(lower, i - 1))
 
 
 def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
@@ -320,24 +322,23 @@ def _first_cue_ahead(text: str, rules: Rules) -> str | None:
         return first[0] if first is not None else None
     by_start = rules.cues_by_start
     cues = rules.metric_anchored
-    after_word = False
     for i in range(len(lower) - 2):
-        word = caseless.word_at(lower, i)
-        if word and not after_word and 97 <= ord(lower[i]) <= 122:
-            filed = by_start.get(lower[i:i + 3])
-            if filed is not None:
-                best_end = -1
-                best: str | None = None
-                for index in filed:                # in the rules' order
-                    metric, anchor, pattern = cues[index]
-                    if anchor and anchor not in lower:
-                        continue
-                    match = pattern.match(text, i)
-                    if match is not None and match.end() > best_end:
-                        best_end, best = match.end(), metric
-                if best is not None:
-                    return best
-        after_word = word
+        if not _key_start(lower, i):
+            continue
+        filed = by_start.get(lower[i:i + 3])
+        if filed is None:
+            continue
+        best_end = -1
+        best: str | None = None
+        for index in filed:                        # in the rules' order
+            metric, anchor, pattern = cues[index]
+            if anchor and anchor not in lower:
+                continue
+            match = pattern.match(text, i)
+            if match is not None and match.end() > best_end:
+                best_end, best = match.end(), metric
+        if best is not None:
+            return best
     return None
 
 
