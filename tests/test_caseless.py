@@ -484,11 +484,18 @@ def test_words_around_every_number_of_the_sample_articles() -> None:
        pos=st.integers(0, 10), endpos=st.integers(0, 40))
 def test_the_list_and_first_forms_of_matches_at_find_what_it_finds(text: str, starts: list[int], pos: int,
                                                                     endpos: int) -> None:
-    """all_matches_at and first_match_at are matches_at without the generator: the same matches,
-    each after the last one's end, from pos and up to endpos."""
+    """all_matches_at and first_match_at: the matches a pattern whose every match starts at one
+    of ``starts`` finds there, each after the last one's end, from pos and up to endpos."""
     pattern = re.compile(r"a+b?|b a")
     starts = sorted(set(starts))
-    want = [m.span() for m in caseless.matches_at(pattern, text, starts, pos, endpos)]
+    want = []
+    at = pos
+    for start in starts:
+        if start >= at:
+            found = pattern.match(text, start, endpos)
+            if found is not None:
+                want.append(found.span())
+                at = found.end()
     assert [m.span() for m in caseless.all_matches_at(pattern, text, starts, pos, endpos)] == want
     first = caseless.first_match_at(pattern, text, starts, pos, endpos)
     assert (first.span() if first else None) == (want[0] if want else None)

@@ -226,7 +226,7 @@ def test_numbers_under_the_index_are_the_digit_runs_a_scan_finds(data: st.DataOb
             if starts is None:
                 continue
             want = [m.span() for m in numbers.DIGITS.finditer(text)]
-            assert [m.span() for m in caseless.matches_at(numbers.DIGITS, text, starts)] == want, text
+            assert [m.span() for m in caseless.all_matches_at(numbers.DIGITS, text, starts)] == want, text
     finally:
         index.end(previous)
     assert numbers.DIGIT_GATE.starts(texts[-1]) is None                  # outside the article: cannot tell

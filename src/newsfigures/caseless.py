@@ -424,8 +424,10 @@ def _refused_before(text: str, at: int, gap: int) -> bool:
 
 def all_matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
                    endpos: int = sys.maxsize, gap: int = 0) -> list[re.Match[str]]:
-    """:func:`matches_at`, all of them in a list (no generator to step through). ``gap``: the
-    pattern opens with a look-behind (1: ``\\b`` before a word character, 2: ``(?<![\\w-])``),
+    """``pattern.finditer(text, pos, endpos)``, in a list, for a pattern whose every match starts
+    at one of ``starts`` (in order; more places are harmless): it is matched there only. The
+    leftmost place it matches is the leftmost match, and the next is looked for after its end.
+    ``gap``: the pattern opens with a look-behind (1: ``\\b`` before a word character, 2: ``(?<![\\w-])``),
     so a start after a character it refuses is passed over without asking sre."""
     return _all_at(pattern.match, text, starts, pos, endpos, gap)
 
@@ -460,20 +462,6 @@ def _first_at(match: _Match, text: str, starts: list[int], pos: int, endpos: int
             if m is not None:
                 return m
     return None
-
-
-def matches_at(pattern: re.Pattern[str], text: str, starts: list[int], pos: int = 0,
-               endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, pos, endpos)`` for a pattern whose every match starts at one of
-    ``starts`` (in order; more places are harmless): it is matched there only. The leftmost
-    place it matches is the leftmost match, and the next is looked for after its end."""
-    match = pattern.match
-    for start in starts:
-        if start >= pos:
-            found = match(text, start, endpos)
-            if found is not None:
-                yield found
-                pos = found.end()
 
 
 # --------------------------------------------------------------------------
