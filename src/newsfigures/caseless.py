@@ -350,10 +350,7 @@ class Caseless:
         if spots.text is not text:
             spots = _Spots(text, literal_spots(low, self.finds, self.bounded))
             self.spots = spots
-        end = min(endpos, len(low))
-        # A stop below zero: a word character follows the literal, so it can match only where
-        # the stretch ends right after it (sre reads no character from ``endpos`` on).
-        return [start for start, stop in spots.places if start >= pos and (stop <= end if stop > 0 else -stop == end)]
+        return _within(spots.places, pos, min(endpos, len(low)))
 
 
 class _Spots:
@@ -392,19 +389,18 @@ def literal_spots(low: str, finds: tuple[tuple[str, int], ...],
     return places
 
 
-def literal_starts(low: str, finds: tuple[tuple[str, int], ...], pos: int, endpos: int) -> list[int]:
+def literal_starts(low: str, finds: tuple[tuple[str, int], ...], pos: int, endpos: int,
+                   bounded: tuple[bool, ...] = ()) -> list[int]:
     """Where a :class:`Caseless` with ``finds`` can match in ``low`` (its text lower-cased, each
     character in place) from ``pos`` on, ending by ``endpos``: in order, maybe with repeats."""
-    end = min(endpos, len(low))
-    starts: list[int] = []
-    for literal, back in finds:
-        at = low.find(literal, pos + back, end)
-        while at >= 0:
-            starts.append(at - back)
-            at = low.find(literal, at + 1, end)
-    if len(finds) > 1:
-        starts.sort()
-    return starts
+    return _within(literal_spots(low, finds, bounded), pos, min(endpos, len(low)))
+
+
+def _within(places: list[tuple[int, int]], pos: int, end: int) -> list[int]:
+    """The starts of :func:`literal_spots`'s places from ``pos`` whose literal ends by ``end``. A
+    stop below zero: a word character follows the literal, so it can match only where the
+    stretch ends right after it (sre reads no character from ``endpos`` on)."""
+    return [start for start, stop in places if start >= pos and (stop <= end if stop > 0 else -stop == end)]
 
 
 def word_at(text: str, at: int) -> bool:
