@@ -412,6 +412,14 @@ def word_at(text: str, at: int) -> bool:
     return text[at].isalnum()
 
 
+def space_end(text: str, at: int) -> int:
+    """Where the run of white space (``\\s``: str.isspace) at ``at`` ends."""
+    size = len(text)
+    while at < size and text[at].isspace():
+        at += 1
+    return at
+
+
 def _refused_before(text: str, at: int, gap: int) -> bool:
     """Does a gated pattern's look-behind refuse the character ``text[at]`` before a match: a
     ``\\w`` character, or with ``gap`` 2 (``(?<![\\w-])``) a hyphen too?"""

@@ -135,9 +135,7 @@ class _Ahead:
         sentence = self.sentence
         end = len(sentence)
         while len(words) <= k < self.limit:
-            i = self.pos
-            while i < end and sentence[i].isspace():
-                i += 1
+            i = caseless.space_end(sentence, self.pos)
             if i >= end:
                 self.pos = i
                 break

@@ -126,16 +126,9 @@ def _may_be_scaled(sentence: str, end: int) -> bool:
     return end < len(sentence) and sentence[end] in _SCALE_INITIALS
 
 
-def _past_space(sentence: str, at: int) -> int:
-    """Where the white space at ``at`` ends (``\\s`` is ``str.isspace``)."""
-    while at < len(sentence) and sentence[at].isspace():
-        at += 1
-    return at
-
-
 def _may_be_ratio(sentence: str, end: int) -> bool:
     """Can ``_RATIO_AFTER`` match at ``end``? Only with "to" or ":" after the white space there."""
-    at = _past_space(sentence, end)
+    at = caseless.space_end(sentence, end)
     return at < len(sentence) and sentence[at] in ":tT"
 
 
@@ -151,7 +144,7 @@ def _may_end_in_ratio(window: str) -> bool:
 
 def _may_be_or_more(sentence: str, end: int) -> bool:
     """Can ``_OR_MORE`` match at ``end``? Only with white space, then "or" in any case."""
-    at = _past_space(sentence, end)
+    at = caseless.space_end(sentence, end)
     return at > end and sentence[at:at + 2].lower() == "or"
 
 
@@ -172,9 +165,7 @@ def _next_word(sentence: str, pos: int) -> tuple[str, int, int]:
     point: white space (``\s`` is ``str.isspace``, the no-break space too), then an ASCII letter
     or "%", then word characters (see :func:`caseless.word_at`) and the group's punctuation."""
     size = len(sentence)
-    start = pos
-    while start < size and sentence[start].isspace():
-        start += 1
+    start = caseless.space_end(sentence, pos)
     if start >= size:
         return "", pos, pos
     first = ord(sentence[start])

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
-from .caseless import word_at
+from .caseless import space_end, word_at
 from .config import store_in_cache, user_cache_dir
 from .rules import Rules
 
@@ -30,14 +30,6 @@ def _name_char(s: str, i: int) -> bool:
 
 def _capital(s: str, i: int) -> bool:
     return i < len(s) and 65 <= ord(s[i]) <= 90
-
-
-def _spaces_from(s: str, i: int) -> int:
-    """The end of the run of white space (``\\s``: str.isspace) at ``i``."""
-    n = len(s)
-    while i < n and s[i].isspace():
-        i += 1
-    return i
 
 
 def caps_runs(s: str) -> list[tuple[int, int]]:
@@ -65,11 +57,11 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
         while j < n and _name_char(s, j):
             j += 1
         while True:
-            k = _spaces_from(s, j)
+            k = space_end(s, j)
             if k == j:
                 break
             if k + 1 < n and ord(s[k]) == 111 and ord(s[k + 1]) == 102:       # "of"
-                after_of = _spaces_from(s, k + 2)
+                after_of = space_end(s, k + 2)
                 if after_of == k + 2 or not _capital(s, after_of):
                     break
                 k = after_of
@@ -78,7 +70,7 @@ def caps_runs(s: str) -> list[tuple[int, int]]:
             j = k + 1
             while j < n and _name_char(s, j):
                 j += 1
-        k = _spaces_from(s, j)
+        k = space_end(s, j)
         if k > j and k < n and ord(s[k]) in (111, 114) and (s.startswith("region", k) or s.startswith("oblast", k)):
             j = k + 6
         runs.append((i, j))
