@@ -614,6 +614,8 @@ _MONTH_RE: Final = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 # Every date starts at one of these words or at a digit after no word character (see
 # caseless.Gate): _DATE_RE is tried only there ("mar" in "Mariupol" is tried and fails).
 DATE_GATE: Final = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
+
+
 def _may_open_date(text: str, start: int) -> bool:
     """_DATE_RE's ``keep``: False only at a digit run that cannot open a day and month. A date
     that starts with a digit starts with one or two (``\\d``: str.isdecimal) then white space

@@ -21,7 +21,6 @@ from .rules import Rules
 _CAPS: Final = re.compile(r"([A-Z](?<![\w'’][A-Z])(?:(?<=U)\.[SKN]\.|[\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*(?:\s+(?:region|oblast))?))")
 
 
-
 def _name_char(s: str, i: int) -> bool:
     """Is ``s[i]`` in ``[\\w’'-]``?"""
     c = ord(s[i])
