@@ -285,6 +285,18 @@ def test_last_word_of_a_long_word_and_of_punctuation_only() -> None:
         assert fields.last_word(head) == (match.group(1) if match else None), head
 
 
+def test_a_word_start_gate_finds_words_only_where_a_sentence_can_start_a_match() -> None:
+    index = caseless.ArticleIndex([caseless.Gate.word_starts(["one", "ten", "dozens"])])
+    found = {text: bool(index.scan(text)) for text in [
+        "someone often stays", "Putin's attention", "one", "x-one", "Ten", "\u00e9one", "killedTen people",
+        "TEN", "fifty_one", "5ten", "killedten", "kille.Dozens", "2 DOZENS"]}
+    assert found == {"someone often stays": False, "Putin's attention": False, "one": True, "x-one": True, "Ten": True,
+                     "\u00e9one": True, "killedTen people": True, "TEN": True, "fifty_one": False, "5ten": False,
+                     "killedten": False, "kille.Dozens": True, "2 DOZENS": True}
+    plain = caseless.Gate.word_starts(["one", "(dozens)"])     # a word not starting with a letter
+    assert plain.words_only and plain.expressions == ["\\x28dozens\\x29", "one"]
+
+
 def test_number_words_that_do_not_start_with_a_letter_are_found_under_an_index(tmp_path: Path) -> None:
     (tmp_path / "numbers.yaml").write_text("vague:\n  '(dozens)': [24, 99]\n", encoding="utf-8")
     rules = load_rules(tmp_path)

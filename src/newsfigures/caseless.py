@@ -598,6 +598,27 @@ class Gate:
         a place where the pattern it stands for can start a match (see :meth:`starts`)."""
         return cls([], marks=[(expression, size)], marks_caseless=caseless)
 
+    @classmethod
+    def word_starts(cls, words: Iterable[str]) -> "Gate":
+        """A gate of ASCII words found only where they can start a sentence's ``\\b`` match: after
+        a \\b, or as a capital right after a lower-case letter (where ``split_sentences`` cuts a
+        caption glued to the next sentence, "killedTen": the sentence then starts with the word).
+        "someone" and "often" hold no "one" or "ten" for it.
+
+        Exact as a gate for patterns that match the words after a ``\\b`` in sentences of the
+        text: hyperscan's ``\\b`` is ASCII's, and the index reads any other character as "?", a
+        boundary, so it passes at least every start sre's ``\\b`` passes (in text that lowers
+        exactly, see :class:`Gate`)."""
+        listed = sorted({w.lower() for w in words if w})
+        if not all(w.isascii() and w[:1].isalpha() for w in listed):
+            return cls(listed)                 # a plain gate: passes wherever the words are
+        marks = []
+        for word in listed:
+            body = "".join(f"[{c}{c.upper()}]" if c.isalpha() else _expression(c) for c in word[1:])
+            marks.append((rf"\b[{word[0]}{word[0].upper()}]{body}", len(word)))
+            marks.append((f"[a-z]{word[0].upper()}{body}", len(word)))
+        return cls([], marks=marks, marks_caseless=False)
+
     def starts(self, text: str) -> list[int] | None:
         """Where the gate's words start in ``text``, in order, when the current article's index
         has read it (the words as they appear in any case); None when it cannot tell."""

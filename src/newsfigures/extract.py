@@ -66,9 +66,10 @@ class Extractor:
     @property
     def number_words(self) -> ArticleIndex:
         """An index of the number words alone (a few dozen, against the whole index's two hundred
-        expressions): a text with no digit in which it finds none holds no figure."""
+        expressions), where a sentence's ``\\b`` match can start them: a text with no digit in
+        which it finds none holds no figure."""
         if self._number_words is None:
-            self._number_words = ArticleIndex([self.rules.number_gate])
+            self._number_words = ArticleIndex([self.rules.number_start_gate])
         return self._number_words
 
     @property
@@ -88,7 +89,8 @@ class Extractor:
         data = text.encode("ascii", "replace")       # the text as both indexes read it
         if numbers.active and not _has_ascii_digit(data) and not numbers.scan_ascii(data) and lowers_exactly(text):
             # What the test below finds without the whole pass: no ASCII digit means no digit run
-            # in the index's text, and the number words are the same expressions in both indexes.
+            # in the index's text, and no number word where a sentence's number_word_re match can
+            # start means holds_numbers rules out every sentence (see Gate.word_starts).
             return []
         hits = scanner.scan_ascii(data)
         if scanner.active and not scanner.hit(hits, [DIGIT_GATE, self.rules.number_gate]) and lowers_exactly(text):

@@ -216,6 +216,8 @@ class Rules:
         self._numberish_after = re.compile(caseless.GATES[r"\b"] + numberish)      # \b, found faster
         self.number_word_re = re.compile(r"\b" + numberish, re.I)    # tried at number words' starts
         self.number_gate = caseless.Gate(number_words)
+        # The same words where number_word_re can match them: the extractor's first test of a text.
+        self.number_start_gate = caseless.Gate.word_starts(number_words)
         article = r"an?\s+(?=(?:" + "|".join(list(self.scales) + ["dozen"]) + r")\b)"
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
         # Every match holds a unit or scale word (after "a"/"an", or first).
