@@ -555,7 +555,10 @@ COUNTRY_LEVEL: Final = {"displaced", "fled_abroad"}
 
 # "the besieged city", "the port city", "the plant": the place last named.
 _ANAPHORA_NOUNS: Final = ("city", "town", "port", "plant", "steelworks", "village", "capital")
-_ANAPHORA: Final = re.compile(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b", re.I)
+# Tried only at each "the" (a sentence holds a few), where a search tried every position.
+_ANAPHORA: Final = Caseless(r"\bthe\s+(?:[A-Za-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b",
+                            r"t(?<!\w.)he\s+(?:[a-z-]+\s+){0,2}(" + "|".join(_ANAPHORA_NOUNS) + r")\b",
+                            finds=(("the", 0),), bounded=True)
 
 
 def _may_hold(sentence: str, span: tuple[int, int], words: tuple[str, ...]) -> bool:
