@@ -629,3 +629,23 @@ def test_lowers_exactly_asked_again_gives_the_same_answer() -> None:
     safe, unsafe = "He said \u2019no\u2019 \u2013 twice", "Caf\u00e9 K\u212a"
     for text in (safe, unsafe, safe, safe, unsafe, unsafe, "plain ascii"):
         assert caseless.lowers_exactly(text) == (caseless._SAFE_TEXT.fullmatch(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(["post", "POST", "statement", "Tweet", "message", "update", "video", "report",
+                                       "from", "FROM", "by", "By", "\u017fome", "\u212a", "the", "ministry", "said",
+                                       "\u0130", "\u0131", " ", "\u00a0", "-"]), max_size=8))
+def test_post_from_is_asked_only_of_sentences_that_may_hold_it(words: list[str]) -> None:
+    """find_sources skips _POST_FROM for a sentence _may_post rules out: never one it matches."""
+    text = " ".join(words)
+    if fields._POST_FROM.search(text):
+        assert fields._may_post(text.lower()), text
+
+
+def test_post_from_checks_on_the_sample_sentences() -> None:
+    texts = [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+    texts += ["In a statement from the ministry, officials said 12 died.", "A VIDEO BY the mayor said 3 died.",
+              "a post\u00a0from Kyiv", "in an update  by the UN"]
+    matched = [t for t in texts if fields._POST_FROM.search(t)]
+    assert len(matched) >= 4 and all(fields._may_post(t.lower()) for t in matched)
+    assert sum(not fields._may_post(t.lower()) for t in texts) > len(texts) // 2     # most are ruled out

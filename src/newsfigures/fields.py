@@ -759,12 +759,20 @@ _DATA_SHOW: Final = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed
 _POSSESSIVE_END: Final = re.compile(r"['’]s?$")
 _ACCORDING_CUT: Final = re.compile(r"\s+(?:since|as|who|which|that|on|in|there)\s+")
 _ARTICLE_START: Final = re.compile(r"(?:the|a|an)\s", re.I)
-_POST_FROM: Final = re.compile(r"\b(?:post|statement|tweet|message|update|video|report)\s+(?:from|by)\s+(.+)$", re.I)
+_POST_WORDS: Final = ("post", "statement", "tweet", "message", "update", "video", "report")
+_POST_FROM: Final = re.compile(r"\b(?:" + "|".join(_POST_WORDS) + r")\s+(?:from|by)\s+(.+)$", re.I)
 _QUOTE_OR_COMMA_END: Final = re.compile(r"[,'’\"”]\s*$")
 _NAME_AFTER: Final = re.compile(r"\s+((?:the\s+)?[A-Z][^,.;:()]*)")
 _THAT: Final = re.compile(r"\bthat\b")
 _AMID: Final = re.compile(r"\bamid\s+(?:fears|reports|claims|concerns|rumours)\b", re.I)
 _PROPER_NAME: Final = re.compile(r"(?:[A-Z][\w.’'-]*\s+){1,3}[A-Z][\w’'-]*")
+
+
+def _may_post(lower: str) -> bool:
+    """False only when no part of the sentence ``lower`` is lower-cased from holds a _POST_FROM
+    match: every match holds "from" or "by" and a post word, and IGNORECASE pairs none of their
+    letters with a character beyond ASCII (so they are in the lower-cased text too)."""
+    return ("from" in lower or "by" in lower) and any(word in lower for word in _POST_WORDS)
 
 
 @dataclass(init=False)
@@ -845,6 +853,7 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         name = _clean_source(match.group(1), rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
+    may_post: bool | None = None               # asked once, at the first subject
     for match in rules.speech_re.finditer(sentence):
         verb = match.group(0).lower()
         if verb in ("according", "showed", "show", "shows", "citing", "cited"):
@@ -864,7 +873,9 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         # "Nick Osychenko, the CEO of a TV station, said": the name, not the role.
         if k > 0 and _ARTICLE_START.match(subject) and _PROPER_NAME.fullmatch(segments[k - 1]):
             subject = segments[k - 1]
-        post = _POST_FROM.search(subject)
+        if may_post is None:
+            may_post = _may_post(lower)
+        post = _POST_FROM.search(subject) if may_post else None
         if post:
             subject = post.group(1)
         name = _clean_source(subject, rules)
