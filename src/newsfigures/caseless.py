@@ -403,6 +403,35 @@ def _within(places: list[tuple[int, int]], pos: int, end: int) -> list[int]:
     return [start for start, stop in places if start >= pos and (stop <= end if stop > 0 else -stop == end)]
 
 
+class WholeWord:
+    """A ``keep`` (see :class:`Caseless`) for a pattern whose every match opens with one of
+    ``words`` (ASCII letters) whole, after no ``\\w`` character and none of ``refused``:
+    "(?<![\\w-])(?:one|ten)(?![\\w-])" is refused at "someone", "tens" and "twenty-one".
+    False where such a character comes before the start, or where the run of ASCII letters
+    from it is no such word. Asked only of text the index has read, which lowers exactly:
+    IGNORECASE there pairs an ASCII letter with ASCII letters alone."""
+
+    __slots__ = ("words", "refused")
+
+    def __init__(self, words: Iterable[str], refused: str = "") -> None:
+        self.words = frozenset(w.lower() for w in words)
+        self.refused = refused
+
+    def __call__(self, text: str, start: int) -> bool:
+        if start and (word_at(text, start - 1) or text[start - 1] in self.refused):
+            return False
+        end = start
+        size = len(text)
+        while end < size and _ascii_letter_at(text, end):
+            end += 1
+        return text[start:end].lower() in self.words
+
+
+def _ascii_letter_at(text: str, at: int) -> bool:
+    c = ord(text[at])
+    return 97 <= c <= 122 or 65 <= c <= 90
+
+
 def word_at(text: str, at: int) -> bool:
     """Is ``text[at]`` a ``\\w`` character (alphanumeric or "_")? Read as a code point: ASCII
     by ranges, the rest by str.isalnum."""

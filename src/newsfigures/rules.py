@@ -222,9 +222,12 @@ class Rules:
         more_words = r"(?:(?:\s+and\s+|[\s-]+)(?:" + _alternation(words) + r"))*(?![\w-])"
         # Every match holds a unit or scale word (after "a"/"an", or first).
         # Tried only at a unit or scale word, or at the "a"/"an" before one.
+        # At an index start, the word there must be one of them whole ("hundreds", "tens" and
+        # "someone" are not), else no match starts there nor in the lead before it.
+        whole = caseless.WholeWord(words, "-") if all(w.isascii() and w.isalpha() for w in words) else None
         self.word_number_re = caseless.gated(r"(?<![\w-])", r"(?:(?:" + article + r"))?(?:" + _alternation(words) + r")"
                                              + more_words, caseless.Gate(words), at_words=True, lead=len("an"),
-                                             lead_words=tuple(list(self.scales) + ["dozen"]))
+                                             lead_words=tuple(list(self.scales) + ["dozen"]), keep=whole)
         self.vague_re = caseless.words(list(self.vague), r"(?<![\w-])", r"(?![\w-])")
         self.qualifier_before_re = re.compile(
             r"(?:^|(?<=[\s'‘\"“(]))(" + _alternation(list(self.qualifiers)) + r")\s+$", re.I)
