@@ -649,3 +649,17 @@ def test_post_from_checks_on_the_sample_sentences() -> None:
     matched = [t for t in texts if fields._POST_FROM.search(t)]
     assert len(matched) >= 4 and all(fields._may_post(t.lower()) for t in matched)
     assert sum(not fields._may_post(t.lower()) for t in texts) > len(texts) // 2     # most are ruled out
+
+
+def test_the_hard_boundary_keep_refuses_only_commas_no_pronoun_clause_opens_at() -> None:
+    keep, refused = fields._may_open_pronoun_clause, 0
+    for space in ["", " ", "  ", "\u00a0", "\n", "\u2009"]:
+        for word in ["he", "She", "THEY", "we", "I", "it", "hey", "the", "its", "x", "h\u00e9"]:
+            for after in ["", " ", "\u00a0", "\t", "x", "\u3000"]:
+                for tail in ["killed", "said", ""]:
+                    text = "Ten died," + space + word + after + tail
+                    comma = text.index(",")
+                    if fields.HARD_BOUNDARY.slow.match(text, comma):
+                        assert keep(text, comma), text
+                    refused += not keep(text, comma)
+    assert refused > 500 and keep("but", 0) and keep("x; y", 1)

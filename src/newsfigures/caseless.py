@@ -230,8 +230,10 @@ class Caseless:
     "a" or "an" before "hundred"); with ``lead_words``, only before a word that starts with one
     of them (lower-case). In a sentence the article index has read, ``slow`` is then tried only
     there: the leftmost place it matches is the leftmost match, as a scan finds it. ``keep``
-    (text, start): False only at an index start where no match can begin, passed over then
-    without asking sre (a check of the pattern's own, cheaper than its alternatives).
+    (text, start): False only at an index start, or a find's place, where no match can begin in
+    the whole text, passed over then without asking sre (a check of the pattern's own, cheaper
+    than its alternatives). It may read past a stretch's ``endpos`` only for what a match must
+    hold: a lookahead that refuses ("(?!said)") can pass when sre stops short of what it refuses.
     """
 
     __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "bounded", "gap",
@@ -348,7 +350,11 @@ class Caseless:
         one stretch of it after another."""
         spots = self.spots
         if spots.text is not text:
-            spots = _Spots(text, literal_spots(low, self.finds, self.bounded))
+            places = literal_spots(low, self.finds, self.bounded)
+            keep = self.keep
+            if keep is not None and places:
+                places = [place for place in places if keep(text, place[0])]
+            spots = _Spots(text, places)
             self.spots = spots
         return _within(spots.places, pos, min(endpos, len(low)))
 

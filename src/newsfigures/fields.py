@@ -26,13 +26,34 @@ _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d
 # (window_end finds where it ends).
 _WORDS_16: Final = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
 _HARD_WORDS: Final = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
-_PRONOUN_CLAUSE: Final = r",\s+(?:he|she|they|we|i|it)\s+(?!said|says|told|added)\w+"
+_PRONOUNS: Final = ["he", "she", "they", "we", "i", "it"]
+_PRONOUN_CLAUSE: Final = r",\s+(?:" + "|".join(_PRONOUNS) + r")\s+(?!said|says|told|added)\w+"
 # The gate's own expression for the pronoun clause: \s is ASCII white space or "?" in the index.
-HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:he|she|they|we|i|it)"])
+HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\x1c-\x1f\x20?]+(?:" + "|".join(_PRONOUNS) + ")"])
+_PRONOUN_SET: Final = frozenset(_PRONOUNS)
+
+
+def _may_open_pronoun_clause(text: str, start: int) -> bool:
+    """HARD_BOUNDARY's keep: False only at a comma that is not followed by white space, one of
+    the pronouns and white space (what a _PRONOUN_CLAUSE match must hold; at a comma, nothing
+    else can match). The pronoun is read as ASCII letters: in text that lowers exactly (the only
+    text a find is looked for in), IGNORECASE pairs them with ASCII letters alone."""
+    if text[start] != ",":
+        return True
+    at = caseless.space_end(text, start + 1)
+    if at == start + 1:
+        return False
+    end = at
+    size = len(text)
+    while end < size and end - at < 4 and (97 <= ord(text[end]) <= 122 or 65 <= ord(text[end]) <= 90):
+        end += 1                                 # at most "they": a longer run is no pronoun
+    return end < size and text[end].isspace() and text[at:end].lower() in _PRONOUN_SET
+
+
 HARD_BOUNDARY: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
                          "|".join([";"] + word_branches(_HARD_WORDS) + [_PRONOUN_CLAUSE]),
                          gate=HARD_GATE, finds=tuple([(";", 0), (",", 0)] + [(w, 0) for w in _HARD_WORDS]),
-                         bounded=True)
+                         bounded=True, keep=_may_open_pronoun_clause)
 WEEKDAYS: Final = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
