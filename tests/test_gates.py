@@ -588,8 +588,9 @@ def test_dates_under_the_index_are_what_the_scan_finds(pieces: list[str]) -> Non
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pieces=st.lists(st.sampled_from(["a", "an", "A", "AN", "hundred", "Hundreds", "thousands", "tens", "ten", "one",
                                         "someone", "twenty", "-", " ", "  ", "and", "of", "million", "2", ",", "dozen",
-                                        "\u00a0", "x", "Often", "by", "_", "three", "\u00e9"]), max_size=12))
-def test_written_numbers_under_the_index_are_what_the_scan_finds(pieces: list[str]) -> None:
+                                        "\u00a0", "x", "Often", "by", "_", "three", "\u00e9"]), max_size=12),
+       cut=st.integers(0, 40))
+def test_written_numbers_under_the_index_are_what_the_scan_finds(pieces: list[str], cut: int) -> None:
     """word_number_re passes over the index's number words that are not one of its words whole,
     or that follow a word character or "-" (its keep: "hundreds", "someone", "twenty-one"), and
     the "a" or "an" before them: the same matches as the pattern's scan."""
@@ -603,17 +604,21 @@ def test_written_numbers_under_the_index_are_what_the_scan_finds(pieces: list[st
         assert pattern.gate.starts(text) is not None or not caseless.lowers_exactly(text)
         got = [(m.span(), m.group(0)) for m in pattern.finditer(text)]
         first = pattern.search(text)
+        short = [m.span() for m in pattern.finditer(text, 0, cut)]     # a stretch that may end mid-word
     finally:
         index.end(previous)
     want = [(m.span(), m.group(0)) for m in pattern.slow.finditer(text)]
     assert got == want, text
     assert (first.span() if first else None) == (want[0][0] if want else None), text
+    assert short == [m.span() for m in pattern.slow.finditer(text, 0, cut)], (text, cut)
 
 
 def test_the_written_numbers_keep_passes_over_plurals_and_parts_of_words() -> None:
     keep = RULES.word_number_re.keep
     assert keep is not None
     text = "someone said hundreds, not a hundred or twenty-one or ten_ or Ten"
-    assert [keep(text, text.find(w)) for w in ["one", "hundreds", "hundred or", "one or", "Ten"]] == [
+    assert [keep(text, text.find(w), len(text)) for w in ["one", "hundreds", "hundred or", "one or", "Ten"]] == [
         False, False, True, False, True]
-    assert keep(text, text.find("ten_"))             # the letters are a word: sre refuses what follows
+    assert keep(text, text.find("ten_"), len(text))  # the letters are a word: sre refuses what follows
+    hundreds = text.find("hundreds")
+    assert keep(text, hundreds, hundreds + len("hundred"))   # a stretch that ends there: "hundred" matches

@@ -37,7 +37,7 @@ def _optional(module: str) -> Any:
 
 
 _Match = Callable[[str, int, int], "re.Match[str] | None"]     # a pattern's match method
-_Keep = Callable[[str, int], bool]                                 # see Caseless: keep
+_Keep = Callable[[str, int, int], bool]                            # see Caseless: keep
 _hs: Final[Any] = _optional("hyperscan")      # the ``native`` extra; without it every pattern scans, as before
 
 
@@ -230,10 +230,11 @@ class Caseless:
     "a" or "an" before "hundred"); with ``lead_words``, only before a word that starts with one
     of them (lower-case). In a sentence the article index has read, ``slow`` is then tried only
     there: the leftmost place it matches is the leftmost match, as a scan finds it. ``keep``
-    (text, start): False only at an index start, or a find's place, where no match can begin in
-    the whole text, passed over then without asking sre (a check of the pattern's own, cheaper
-    than its alternatives). It may read past a stretch's ``endpos`` only for what a match must
-    hold: a lookahead that refuses ("(?!said)") can pass when sre stops short of what it refuses.
+    (text, start, endpos): False only at an index start, or a find's place, where no match can
+    begin that ends by ``endpos``, passed over then without asking sre (a check of the pattern's
+    own, cheaper than its alternatives). A find's places are kept for every stretch of a text,
+    asked with ``endpos`` the text's length: there ``keep`` must refuse only for lack of what a
+    match must hold, never for what follows one ("(?![\\w-])" passes where a stretch ends).
     """
 
     __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "bounded", "gap",
@@ -265,7 +266,7 @@ class Caseless:
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterable[re.Match[str]]:
         gate = self.gate
         if gate is not None:
-            starts = self._starts(gate, text) if self.at_words else None
+            starts = self._starts(gate, text, endpos) if self.at_words else None
             if starts is not None:
                 # A list, not a generator: the index's starts are few, and callers read them all.
                 return _all_at(self.slow_match, text, starts, pos, endpos, self.gap)
@@ -280,13 +281,13 @@ class Caseless:
             return self._gated(text, low, pos, endpos)
         return self._reread(text, self.fast.finditer(low, pos, endpos), endpos)
 
-    def _starts(self, gate: "Gate", text: str) -> list[int] | None:
+    def _starts(self, gate: "Gate", text: str, endpos: int) -> list[int] | None:
         """Where a match can start in ``text``, from the index (None when it cannot tell)."""
         starts = gate.starts(text)
         lead = self.lead
         keep = self.keep
         if keep is not None and starts:
-            starts = [start for start in starts if keep(text, start)]
+            starts = [start for start in starts if keep(text, start, endpos)]
         if not lead or not starts:
             return starts
         # The index reads only text that lowers exactly, so the words are where it says.
@@ -329,7 +330,7 @@ class Caseless:
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         gate = self.gate
         if gate is not None:
-            starts = self._starts(gate, text) if self.at_words else None
+            starts = self._starts(gate, text, endpos) if self.at_words else None
             if starts is not None:
                 return _first_at(self.slow_match, text, starts, pos, endpos, self.gap)
             if gate.absent(text):
@@ -352,8 +353,9 @@ class Caseless:
         if spots.text is not text:
             places = literal_spots(low, self.finds, self.bounded)
             keep = self.keep
+            size = len(text)                  # the places serve every stretch of the text
             if keep is not None and places:
-                places = [place for place in places if keep(text, place[0])]
+                places = [place for place in places if keep(text, place[0], size)]
             spots = _Spots(text, places)
             self.spots = spots
         return _within(spots.places, pos, min(endpos, len(low)))
@@ -414,8 +416,8 @@ class WholeWord:
     ``words`` (ASCII letters) whole, after no ``\\w`` character and none of ``refused``:
     "(?<![\\w-])(?:one|ten)(?![\\w-])" is refused at "someone", "tens" and "twenty-one".
     False where such a character comes before the start, or where the run of ASCII letters
-    from it is no such word. Asked only of text the index has read, which lowers exactly:
-    IGNORECASE there pairs an ASCII letter with ASCII letters alone."""
+    from it, up to ``endpos``, is no such word. Asked only of text the index has read, which
+    lowers exactly: IGNORECASE there pairs an ASCII letter with ASCII letters alone."""
 
     __slots__ = ("words", "refused")
 
@@ -423,11 +425,11 @@ class WholeWord:
         self.words = frozenset(w.lower() for w in words)
         self.refused = refused
 
-    def __call__(self, text: str, start: int) -> bool:
+    def __call__(self, text: str, start: int, endpos: int) -> bool:
         if start and (word_at(text, start - 1) or text[start - 1] in self.refused):
             return False
         end = start
-        size = len(text)
+        size = min(len(text), endpos)          # sre reads none from endpos: "hundred|s" can match
         while end < size and _ascii_letter_at(text, end):
             end += 1
         return text[start:end].lower() in self.words

@@ -33,11 +33,12 @@ HARD_GATE: Final = caseless.Gate([";"] + _HARD_WORDS, extra=[r",[\t\n\x0b\x0c\r\
 _PRONOUN_SET: Final = frozenset(_PRONOUNS)
 
 
-def _may_open_pronoun_clause(text: str, start: int) -> bool:
+def _may_open_pronoun_clause(text: str, start: int, endpos: int) -> bool:
     """HARD_BOUNDARY's keep: False only at a comma that is not followed by white space, one of
-    the pronouns and white space (what a _PRONOUN_CLAUSE match must hold; at a comma, nothing
-    else can match). The pronoun is read as ASCII letters: in text that lowers exactly (the only
-    text a find is looked for in), IGNORECASE pairs them with ASCII letters alone."""
+    the pronouns and white space (what a _PRONOUN_CLAUSE match must hold, whatever ``endpos``;
+    at a comma, nothing else can match). The pronoun is read as ASCII letters: in text that
+    lowers exactly (the only text a find is looked for in), IGNORECASE pairs them with ASCII
+    letters alone."""
     if text[start] != ",":
         return True
     at = caseless.space_end(text, start + 1)
@@ -640,11 +641,12 @@ _MONTH_RE: Final = "(?:" + "|".join(_MONTH_WORDS) + r")\.?"
 DATE_GATE: Final = caseless.Gate(WEEKDAYS + _RELATIVE_WORDS + _MONTH_WORDS, marks=[(DIGIT_RUN, 1)])
 
 
-def _may_open_date(text: str, start: int) -> bool:
+def _may_open_date(text: str, start: int, endpos: int) -> bool:
     """_DATE_RE's ``keep``: False only at a digit run that cannot open a day and month. A date
     that starts with a digit starts with one or two (``\\d``: str.isdecimal) then white space
     or a letter ("12 March", "1st of May"): never three, nor a comma, a point or the text's end
-    after them ("2,000", "300"). A word start is always kept."""
+    after them ("2,000", "300"). A word start is always kept. Each refusal is for lack of what a
+    match must hold, so it stands whatever ``endpos``."""
     if not text[start].isdecimal():
         return True
     n = len(text)
