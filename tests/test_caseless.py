@@ -663,3 +663,42 @@ def test_the_hard_boundary_keep_refuses_only_commas_no_pronoun_clause_opens_at()
                         assert keep(text, comma, len(text)), text
                     refused += not keep(text, comma, len(text))
     assert refused > 500 and keep("but", 0, 3) and keep("x; y", 1, 4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.sampled_from(["since", "from", "until", "till", "before", "ahead of", "by", "ahead", "of",
+                                       "x" * 20, "a", ",", ".", ";", " ", "\n", "bypass", "_by", "2"]), max_size=14))
+def test_since_end_is_the_search_it_replaces(words: list[str]) -> None:
+    lead = " ".join(words)[-60:]
+    assert fields._since_end(lead) == bool(fields._SINCE_END.search(lead)), lead
+
+
+def test_since_end_at_the_edges_of_its_reach() -> None:
+    for lead in ["x ahead of " + "y" * 44, "ahead of " + "y" * 44 + "\n", "by " + "z" * 44, "by " + "z" * 45,
+                 "since, " + "w" * 10, "until;", "before" + "q" * 5, "till . " + "b" * 3]:
+        assert fields._since_end(lead) == bool(fields._SINCE_END.search(lead)), lead
+
+
+def _hard_segment(sentence: str, start: int) -> tuple[int, int]:
+    """What hard_segments replaced: the boundaries scanned again for each start."""
+    left, right = 0, len(sentence)
+    for match in fields.HARD_BOUNDARY.finditer(sentence):
+        if match.end() <= start:
+            left = match.end()
+        elif match.start() >= start:
+            right = match.start()
+            break
+    return left, right
+
+
+def test_hard_segments_are_each_start_s_own_segment() -> None:
+    texts = [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+    texts += ["12 died; but 30 were hurt, although 4 fled, he said, while 2, she added, were missing",
+              "a;b;;c but", "", "but"]
+    split = 0
+    for text in texts:
+        starts = [m.start() for m in re.finditer(r"\S+", text)] + [len(text)]
+        segments = fields.hard_segments(text, starts)
+        assert segments == [_hard_segment(text, start) for start in starts], text
+        split += len(set(segments)) > 1
+    assert split > 20

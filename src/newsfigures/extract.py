@@ -17,7 +17,7 @@ from typing import Any, Callable, Final, Iterable, Iterator
 from . import __version__
 from .caseless import ArticleIndex, lowers_exactly, word_at
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
-                     hard_segment, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
+                     hard_segments, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
 from .native import code_digest
 from .numbers import DIGIT_GATE, Mention, find_numbers, holds_numbers, search_at_end
 from .places import Gazetteer
@@ -212,7 +212,7 @@ class Extractor:
         sources = context.sources(index)
         place_before: Callable[[bool], str | None] = lambda cities_only: context.place_before(index, cities_only)
         starts = [p[0].start for p in picked]
-        segments = [hard_segment(sentence, start) for start in starts]
+        segments = hard_segments(sentence, starts)
         last: dict[str, Any] | None = None
         for i, (mention, np, metric, clause, prev_end, next_start) in enumerate(picked):
             # A figure coordinated with this one ("902 killed and 1,459 wounded in

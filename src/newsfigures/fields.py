@@ -454,16 +454,22 @@ _CLAUSE_CUT: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _CUT_WORDS]
                        bounded=True)
 
 
-def hard_segment(sentence: str, start: int) -> tuple[int, int]:
-    """The stretch between hard boundaries (';', 'but', 'while', …) holding ``start``."""
-    left, right = 0, len(sentence)
-    for match in HARD_BOUNDARY.finditer(sentence):
-        if match.end() <= start:
-            left = match.end()
-        elif match.start() >= start:
-            right = match.start()
-            break
-    return left, right
+def hard_segments(sentence: str, starts: list[int]) -> list[tuple[int, int]]:
+    """For each of ``starts``, the stretch between hard boundaries (';', 'but', 'while', …)
+    holding it: the sentence's boundaries found once for all of them."""
+    bounds = [(m.start(), m.end()) for m in HARD_BOUNDARY.finditer(sentence)]
+    size = len(sentence)
+    segments: list[tuple[int, int]] = []
+    for start in starts:
+        left, right = 0, size
+        for begin, end in bounds:
+            if end <= start:
+                left = end
+            elif begin >= start:
+                right = begin
+                break
+        segments.append((left, right))
+    return segments
 
 
 def clause_span(sentence: str, start: int, end: int, prev_end: int, next_start: int) -> tuple[int, int]:
@@ -671,6 +677,15 @@ GATES: Final = [DATE_GATE, HARD_GATE]         # the index's gates for this modul
 _NEXT_AFTER: Final = re.compile(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", re.I)
 _AS_OF_END: Final = re.compile(r"\bas of\s+(?:midnight\s+|noon\s+)?(?:on\s+)?(?:late\s+|early\s+)?$")
 _SINCE_END: Final = re.compile(r"\b(?:since|from|until|till|before|ahead of|by)\b[^,.;]{0,45}$")
+_SINCE_LONGEST: Final = len("ahead of") + 45 + 1      # the word, the rest, a last "\n" ($ matches before it)
+
+
+def _since_end(lead: str) -> bool:
+    """``_SINCE_END.search(lead)``, from after the last ",", "." or ";" (a match holds none) and
+    no further back than its longest match: the search tried every position. sre reads the
+    character before ``pos`` for ``\\b``, as it would have."""
+    cut = max(lead.rfind(","), lead.rfind("."), lead.rfind(";")) + 1
+    return _SINCE_END.search(lead, max(cut, len(lead) - _SINCE_LONGEST)) is not None
 
 
 @dataclass(init=False)
@@ -718,11 +733,11 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
         else:
             rel = match.group("rel").lower()
             value = published - timedelta(days=1) if rel in ("yesterday", "last night") else published
-        lead = sentence[max(0, match.start() - 60):match.start()].lower()
-        as_of = bool(_AS_OF_END.search(lead))
-        since = bool(_SINCE_END.search(lead)) and not as_of
         if value > published:
             continue
+        lead = sentence[max(0, match.start() - 60):match.start()].lower()
+        as_of = "as of" in lead and bool(_AS_OF_END.search(lead))       # every match holds it
+        since = not as_of and _since_end(lead)
         found.append(DateMention(match.start(), match.end(), value, as_of, since))
     return found
 
