@@ -901,7 +901,9 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         if prev and prev.lower() in rules.noun_markers:
             continue                                   # "amid reports", "the initial estimate"
         trimmed = strip_time_tail(head.rstrip())
-        cuts = [0] + [b.end() for b in _CLAUSE_START.finditer(trimmed)]
+        # The sentence read only to the end of ``trimmed``, its prefix (sre reads nothing from
+        # endpos on): the same matches, from the sentence's own lowering and literal places.
+        cuts = [0] + [b.end() for b in _CLAUSE_START.finditer(sentence, 0, len(trimmed))]
         segments = [trimmed[a:b].strip(" ,") for a, b in zip(cuts, cuts[1:] + [len(trimmed)])]
         # Read back over empty pieces and asides: "X, citing the ministry, said".
         k = len(segments) - 1
