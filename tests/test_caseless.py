@@ -702,3 +702,24 @@ def test_hard_segments_are_each_start_s_own_segment() -> None:
         assert segments == [_hard_segment(text, start) for start in starts], text
         split += len(set(segments)) > 1
     assert split > 20
+
+
+def test_a_window_lowers_to_its_slice_of_the_sentence_s_lowering() -> None:
+    """The cue readers take a window's lowering from its sentence's: the same as lowering the
+    window itself, wherever the sentence lowers exactly (None otherwise: the window is read
+    itself)."""
+    texts = [s.text for path in sorted(RAW.glob("*.txt")) for s in split_sentences(path.read_text(encoding="utf-8"))]
+    texts += ["Kyiv\u2019s \u201cmayor\u201d said\u00a012 died", "\u0130stanbul said 3 died", "K\u212a 4 killed", ""]
+    beyond_ascii = 0
+    for text in texts:
+        beyond_ascii += not text.isascii() and lowered(text) is not None
+        for start in range(0, len(text) + 1, 7):
+            for end in (start, start + 5, start + 40, len(text) + 3):
+                window = fields._window_lower(text, start, end)
+                if lowered(text) is None:
+                    assert window is None
+                else:
+                    assert window == caseless.exact_lower(text[start:end]), (text, start, end)
+                    given = [(metric, m.span()) for metric, m in fields._cues_in(text[start:end], RULES, window)]
+                    assert given == [(metric, m.span()) for metric, m in fields._cues_in(text[start:end], RULES)]
+    assert beyond_ascii > 10

@@ -265,7 +265,7 @@ def _key_start(lower: str, i: int) -> bool:
     return 97 <= ord(lower[i]) <= 122 and not (i and caseless.word_at(lower, i - 1))
 
 
-def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
+def _cues_in(text: str, rules: Rules, lower: str | None = None) -> list[tuple[str, re.Match[str]]]:
     """Every (metric, match) of the cue words in ``text``, in the rules' order, skipping cues
     whose literal start is absent: first by the word starts (see ``Rules.cues_by_start``),
     which needs text whose lower-casing keeps every character in place, then by substring.
@@ -273,8 +273,10 @@ def _cues_in(text: str, rules: Rules) -> list[tuple[str, re.Match[str]]]:
     A cue filed under its starts can only match where one of them begins (at a word start,
     which the cue's own ``\\b`` checks), so it is matched there, in order, rather than searched
     for at every position: the same matches ``finditer`` finds, each after the last one ends.
-    A list, not a generator: callers read every match."""
-    lower = caseless.exact_lower(text)           # a window: the sentence's remembered answer stays
+    A list, not a generator: callers read every match. ``lower``: ``text``'s exact lowering,
+    when the caller has it (see :func:`_window_lower`)."""
+    if lower is None:
+        lower = caseless.exact_lower(text)       # a window: the sentence's remembered answer stays
     cues = rules.metric_anchored
     found: list[tuple[str, re.Match[str]]] = []
     if lower is None:
@@ -314,13 +316,22 @@ def _places_of(text: str, keys: tuple[str, ...]) -> list[int]:
     return places
 
 
-def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int] | None:
+def _window_lower(sentence: str, start: int, end: int) -> str | None:
+    """``exact_lower(sentence[start:end])`` read off the sentence's remembered lowering: in text
+    that lowers exactly, every character lowers in place, so a window lowers to its slice. None
+    when the sentence does not lower exactly (the window is then checked itself): checking a
+    window beyond ASCII reads it all again."""
+    low = caseless.lowered(sentence)
+    return low[start:end] if low is not None else None
+
+
+def _first_cue(text: str, rules: Rules, reverse: bool = False, lower: str | None = None) -> tuple[str, int] | None:
     """The metric of the first cue in ``text`` (or the one ending last, with ``reverse``).
 
     At one position the longer cue wins ("asked to be evacuated" over "evacuated").
     """
     best: tuple[int, int, str] | None = None
-    for metric, match in _cues_in(text, rules):
+    for metric, match in _cues_in(text, rules, lower):
         key = (-match.end() if reverse else match.start(), -(match.end() - match.start()))
         if best is None or key < best[:2]:
             best = (key[0], key[1], metric)
@@ -329,16 +340,18 @@ def _first_cue(text: str, rules: Rules, reverse: bool = False) -> tuple[str, int
     return best[2], abs(best[0])
 
 
-def _first_cue_ahead(text: str, rules: Rules) -> str | None:
+def _first_cue_ahead(text: str, rules: Rules, lower: str | None = None) -> str | None:
     """The metric :func:`_first_cue` gives for ``text`` (forward), found word start by word start
     and stopped at the first that holds a cue: what follows a number is read up to its verb.
 
     A filed cue matches only at a word start filed under it (see :func:`_cues_in`), so the
     first word start where one of its cues matches holds the first match; there the longest
-    match wins, and at equal length the cue listed first, as in ``_first_cue``."""
-    lower = caseless.exact_lower(text)
+    match wins, and at equal length the cue listed first, as in ``_first_cue``. ``lower``: as
+    for :func:`_cues_in`."""
+    if lower is None:
+        lower = caseless.exact_lower(text)
     if lower is None or rules.cues_always:
-        first = _first_cue(text, rules)
+        first = _first_cue(text, rules, lower=lower)
         return first[0] if first is not None else None
     by_start = rules.cues_by_start
     cues = rules.metric_anchored
@@ -374,7 +387,7 @@ def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -
         return None
     text = sentence[near[0][1]:mention.start].rstrip()
     best = None
-    for metric, match in _cues_in(text, rules):
+    for metric, match in _cues_in(text, rules, _window_lower(sentence, near[0][1], near[0][1] + len(text))):
         if match.end() == len(text) and (best is None or match.start() < best[0]):
             best = (match.start(), metric)
     return best[1] if best else None
@@ -393,7 +406,7 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
     stop = _span_end(sentence, np.end, next_start)
     window = window_end(sentence, np.end)          # to the end of the 16th token after the phrase
     limit = min(stop, window) if window is not None else stop
-    first = _first_cue_ahead(sentence[np.end:limit], rules)
+    first = _first_cue_ahead(sentence[np.end:limit], rules, _window_lower(sentence, np.end, limit))
     if first is not None:
         return first
     # Further back in the same clause: "… has killed over 1,200 civilians".
@@ -403,7 +416,8 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
     back = words_before(sentence, mention.start, limit=12)
     back = [w for w in back if w[1] >= clause_start]
     if back:
-        cue = _first_cue(sentence[back[0][1]:mention.start], rules, reverse=True)
+        cue = _first_cue(sentence[back[0][1]:mention.start], rules, reverse=True,
+                         lower=_window_lower(sentence, back[0][1], mention.start))
         if cue:
             return cue[0]
     return None
