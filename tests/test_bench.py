@@ -47,3 +47,17 @@ def test_a_short_pass_is_timed_in_groups_that_last_long_enough() -> None:
     slow_calls: list[int] = []
     seconds, _ = _per_pass(lambda: slow_calls.append(time.sleep(0.02)) or 1, repeat=2, at_least=0.01)
     assert len(slow_calls) == 3 and seconds >= 0.02        # long enough alone: one call a timing
+
+
+def test_the_sides_of_a_comparison_are_timed_in_turn() -> None:
+    """Each round times every side once: a drift in the machine's speed reaches both."""
+    from newsfigures.bench import _in_turn
+
+    order: list[str] = []
+    results = _in_turn([lambda: order.append("a") or 1, lambda: order.append("b") or time.sleep(0.02) or 2],
+                       repeat=3, at_least=0.01)
+    assert [found for _, found in results] == [1, 2]
+    assert order[:2] == ["a", "b"]                              # each called once first
+    rounds = "".join(order[2:])
+    assert rounds.count("b") == 3 and rounds.endswith("b") and "bb" not in rounds    # a's group, b, a's group, b…
+    assert results[1][0] >= 0.02 and results[0][0] < results[1][0]

@@ -138,25 +138,34 @@ def _per_pass(work: Any, repeat: int, at_least: float = 0.2) -> tuple[float, Any
     """(seconds per call of ``work()``, what it returned), as ``timeit`` measures: calls grouped
     so that each timing lasts at least ``at_least`` seconds (a 15 ms pass timed alone is at the
     mercy of a moment's stall on a shared VM), the fastest of ``repeat`` timings."""
-    start = time.perf_counter()
-    found = work()
-    once = time.perf_counter() - start
-    number = max(1, int(at_least / max(once, 1e-9)) + 1) if once < at_least else 1
-    best: float | None = None
-    for _ in range(max(1, repeat)):
+    return _in_turn([work], repeat, at_least)[0]
+
+
+def _in_turn(works: list[Any], repeat: int, at_least: float = 0.2) -> list[tuple[float, Any]]:
+    """:func:`_per_pass` of each of ``works``, timed in turn: one timing of each, then the next
+    round, so a VM whose speed drifts over the minutes a comparison takes slows every side
+    alike (timed one after the other, the side timed while it was faster would gain)."""
+    numbers: list[int] = []
+    found: list[Any] = []
+    for work in works:
         start = time.perf_counter()
-        for _ in range(number):
-            work()
-        elapsed = (time.perf_counter() - start) / number
-        if best is None or elapsed < best:
-            best = elapsed
-    assert best is not None
-    return best, found
+        found.append(work())
+        once = time.perf_counter() - start
+        numbers.append(max(1, int(at_least / max(once, 1e-9)) + 1) if once < at_least else 1)
+    best: list[float] = [float("inf")] * len(works)
+    for _ in range(max(1, repeat)):
+        for k, work in enumerate(works):
+            start = time.perf_counter()
+            for _ in range(numbers[k]):
+                work()
+            best[k] = min(best[k], (time.perf_counter() - start) / numbers[k])
+    return list(zip(best, found))
 
 
 def baseline(workdir: Path, source: Path, sentences: int, seed: int = 0, repeat: int = 1) -> dict[str, Any]:
     """newsfigures against quantulum3, per sentence, on the same sentences: each pass over them
-    timed as ``timeit`` does (see :func:`_per_pass`), the fastest of ``repeat`` timings."""
+    timed as ``timeit`` does (see :func:`_per_pass`), the two in turn (see :func:`_in_turn`),
+    the fastest of ``repeat`` timings each."""
     from quantulum3 import parser
 
     from .corpus import sample_sentences
@@ -169,8 +178,9 @@ def baseline(workdir: Path, source: Path, sentences: int, seed: int = 0, repeat:
     for text in sample[:20]:                       # warm both up
         extractor.core_figures(text, "2022-03-21")
         parser.parse(text)
-    ours_s, ours = _per_pass(lambda: sum(len(extractor.core_figures(text, "2022-03-21")) for text in sample), repeat)
-    theirs_s, theirs = _per_pass(lambda: sum(len(parser.parse(text)) for text in sample), repeat)
+    (ours_s, ours), (theirs_s, theirs) = _in_turn([
+        lambda: sum(len(extractor.core_figures(text, "2022-03-21")) for text in sample),
+        lambda: sum(len(parser.parse(text)) for text in sample)], repeat)
     return {"sentences": len(sample), "newsfigures_us_per_sentence": round(ours_s / len(sample) * 1e6, 1),
             "quantulum3_us_per_sentence": round(theirs_s / len(sample) * 1e6, 1),
             "speedup": round(theirs_s / ours_s, 1), "newsfigures_figures": ours, "quantulum3_quantities": theirs}
