@@ -109,11 +109,12 @@ def _token_at(sentence: str, i: int, end: int) -> int:
     return last + 1
 
 
-def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[Token]:
-    """What ``_WORD.finditer(sentence, start, end)`` finds (its first ``limit``, all with -1),
-    read code point by code point: white space (str.isspace, as ``\\s``) between tokens, and
-    every other character starts one (see :func:`_token_at`)."""
-    found: list[Token] = []
+def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[tuple[int, int]]:
+    """The spans of what ``_WORD.finditer(sentence, start, end)`` finds (its first ``limit``, all
+    with -1), read code point by code point: white space (str.isspace, as ``\\s``) between
+    tokens, and every other character starts one (see :func:`_token_at`). Spans, not strings:
+    the callers read a token's place, and at most its first character."""
+    found: list[tuple[int, int]] = []
     end = min(end, len(sentence))
     i = max(start, 0)
     while i < end and len(found) != limit:
@@ -121,13 +122,13 @@ def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[Token]:
             i += 1
             continue
         stop = _token_at(sentence, i, end)
-        found.append((sentence[i:stop], i, stop))
+        found.append((i, stop))
         i = stop
     return found
 
 
-def words_before(sentence: str, pos: int, limit: int = 8) -> list[Token]:
-    """The last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``, read from a
+def words_before(sentence: str, pos: int, limit: int = 8) -> list[tuple[int, int]]:
+    """The spans of the last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``, read from a
     space a few words back. No token holds a space, so a scan that started further back has
     ended a token before it and starts the next one where a scan from the space does: both
     give the same tokens after it. With too few there, the whole window is read."""
@@ -377,17 +378,17 @@ def _first_cue_ahead(text: str, rules: Rules, lower: str | None = None) -> str |
 
 def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -> str | None:
     """A cue ending right before the number ('killing dozens'), or None."""
-    before = [w for w in words_before(sentence, mention.start, limit=3) if w[1] >= prev_end]
+    before = [w for w in words_before(sentence, mention.start, limit=3) if w[0] >= prev_end]
     cut = -1                                   # the last token that does not open with a letter or digit
     for i, w in enumerate(before):
-        if not w[0][:1].isalnum():
+        if not sentence[w[0]].isalnum():
             cut = i
     near = before[cut + 1:]
     if not near:
         return None
-    text = sentence[near[0][1]:mention.start].rstrip()
+    text = sentence[near[0][0]:mention.start].rstrip()
     best = None
-    for metric, match in _cues_in(text, rules, _window_lower(sentence, near[0][1], near[0][1] + len(text))):
+    for metric, match in _cues_in(text, rules, _window_lower(sentence, near[0][0], near[0][0] + len(text))):
         if match.end() == len(text) and (best is None or match.start() < best[0]):
             best = (match.start(), metric)
     return best[1] if best else None
@@ -414,10 +415,10 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
     for match in HARD_BOUNDARY.finditer(sentence, prev_end, mention.start):
         clause_start = match.end()
     back = words_before(sentence, mention.start, limit=12)
-    back = [w for w in back if w[1] >= clause_start]
+    back = [w for w in back if w[0] >= clause_start]
     if back:
-        cue = _first_cue(sentence[back[0][1]:mention.start], rules, reverse=True,
-                         lower=_window_lower(sentence, back[0][1], mention.start))
+        cue = _first_cue(sentence[back[0][0]:mention.start], rules, reverse=True,
+                         lower=_window_lower(sentence, back[0][0], mention.start))
         if cue:
             return cue[0]
     return None
