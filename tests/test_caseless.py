@@ -562,7 +562,8 @@ def test_cues_filed_at_word_starts_are_those_the_word_start_scan_finds(text: str
 
 
 TOKEN_PIECES = ["killed", "U.S.", "3,000", "2.5", "1,", "ab-cd", "’s", "'", "-", ".", ",", " ", "  ", "x", "Z",
-                "\u00a0", "\t", "\n", "\u2009", "é", "(", "9", "\u0663", "²", "_", "a.", "b’", "--"]
+                "\u00a0", "\t", "\n", "\u2009", "é", "(", "9", "\u0663", "²", "_", "a.", "b’", "--", "\x1c",
+                "\x85", "\u3000", "\x0b"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -723,3 +724,9 @@ def test_a_window_lowers_to_its_slice_of_the_sentence_s_lowering() -> None:
                     given = [(metric, m.span()) for metric, m in fields._cues_in(text[start:end], RULES, window)]
                     assert given == [(metric, m.span()) for metric, m in fields._cues_in(text[start:end], RULES)]
     assert beyond_ascii > 10
+
+
+def test_white_space_and_digits_read_by_code_point_are_str_s() -> None:
+    text = "".join(map(chr, range(0x3100))) + "\U0001d7ce\U000e0020"
+    assert all(caseless.space_at(text, i) == text[i].isspace() for i in range(len(text)))
+    assert all(caseless.decimal_at(text, i) == text[i].isdecimal() for i in range(len(text)))

@@ -452,9 +452,28 @@ def word_at(text: str, at: int) -> bool:
 def space_end(text: str, at: int) -> int:
     """Where the run of white space (``\\s``: str.isspace) at ``at`` ends."""
     size = len(text)
-    while at < size and text[at].isspace():
+    while at < size and space_at(text, at):
         at += 1
     return at
+
+
+def space_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` white space (``\\s``: str.isspace)? ASCII by code point (tab to carriage
+    return, the separators 0x1c-0x1f, the space), read without making the character a string;
+    the rest by str.isspace."""
+    c = ord(text[at])
+    if c < 128:
+        return c == 32 or 9 <= c <= 13 or 28 <= c <= 31
+    return text[at].isspace()
+
+
+def decimal_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` a decimal digit (``\\d``: str.isdecimal)? 0-9 by code point, the rest by
+    str.isdecimal."""
+    c = ord(text[at])
+    if c < 128:
+        return 48 <= c <= 57
+    return text[at].isdecimal()
 
 
 def _refused_before(text: str, at: int, gap: int) -> bool:

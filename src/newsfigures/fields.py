@@ -86,8 +86,7 @@ def _token_at(sentence: str, i: int, end: int) -> int:
     """Where the ``_WORD`` match at ``i`` (not white space) ends, the text cut at ``end``: a run
     of ASCII letters, apostrophes, dots and hyphens back to its last letter; a run of digits,
     commas and dots back to its last digit (``\\d``: str.isdecimal); else the one character."""
-    ch = sentence[i]
-    c = ord(ch)
+    c = ord(sentence[i])
     last = i
     j = i + 1
     if _ascii_letter(c):
@@ -98,12 +97,11 @@ def _token_at(sentence: str, i: int, end: int) -> int:
             elif not (d == 39 or d == 46 or d == 45 or d == 0x2019):      # ' . - ’
                 break
             j += 1
-    elif ch.isdecimal():
+    elif caseless.decimal_at(sentence, i):
         while j < end:
-            nxt = sentence[j]
-            if nxt.isdecimal():
+            if caseless.decimal_at(sentence, j):
                 last = j
-            elif not (nxt == "," or nxt == "."):
+            elif not (ord(sentence[j]) == 44 or ord(sentence[j]) == 46):     # , .
                 break
             j += 1
     return last + 1
@@ -118,7 +116,7 @@ def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[tuple[i
     end = min(end, len(sentence))
     i = max(start, 0)
     while i < end and len(found) != limit:
-        if sentence[i].isspace():
+        if caseless.space_at(sentence, i):
             i += 1
             continue
         stop = _token_at(sentence, i, end)
@@ -176,7 +174,7 @@ def window_end(sentence: str, pos: int) -> int | None:
     last: int | None = None
     count = 0
     while i < end and count < 16:
-        if sentence[i].isspace():
+        if caseless.space_at(sentence, i):
             i += 1
             continue
         i = _token_at(sentence, i, end)          # no token made: only where the 16th ends
