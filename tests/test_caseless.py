@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsfigures import caseless, extract, fields, numbers, places, sentences
 from newsfigures.caseless import Caseless, lowered
-from newsfigures.rules import has_digit, load_rules, numberish
+from newsfigures.rules import _tails, has_digit, load_rules, numberish
 from newsfigures.sentences import split_sentences
 
 from conftest import RAW
@@ -730,3 +730,34 @@ def test_white_space_and_digits_read_by_code_point_are_str_s() -> None:
     text = "".join(map(chr, range(0x3100))) + "\U0001d7ce\U000e0020"
     assert all(caseless.space_at(text, i) == text[i].isspace() for i in range(len(text)))
     assert all(caseless.decimal_at(text, i) == text[i].isdecimal() for i in range(len(text)))
+
+
+CUES = [(metric, str(cue)) for metric, cues in RULES.metrics["metrics"].items() for cue in cues]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_every_cue_match_ends_with_one_of_the_cue_tails(data: st.DataObject) -> None:
+    """adjacent_cue looks for a cue only in a window whose last three characters end some cue:
+    whatever a cue matches (drawn from its own regex) ends with one of them."""
+    assert RULES.cue_tails is not None
+    _, cue = data.draw(st.sampled_from(CUES))
+    text = data.draw(st.from_regex(re.compile(cue, re.I), fullmatch=True))
+    assert text.lower()[-3:] in RULES.cue_tails, (cue, text)
+
+
+def test_adjacent_cues_are_the_same_without_the_tails_check() -> None:
+    sentences = _sample_sentences()
+    tails, checked = RULES.cue_tails, 0
+    try:
+        for sentence in sentences:
+            mentions = numbers.find_numbers(sentence, RULES)
+            RULES.cue_tails = tails
+            quick = [fields.adjacent_cue(sentence, m, 0, RULES) for m in mentions]
+            RULES.cue_tails = None
+            assert quick == [fields.adjacent_cue(sentence, m, 0, RULES) for m in mentions], sentence
+            checked += sum(1 for cue in quick if cue)
+    finally:
+        RULES.cue_tails = tails
+    assert checked > 10
+    assert _tails(["kills?", "[a-z]+"]) is None and _tails(["ab"]) is None and _tails(["kills?"]) == {"ill", "lls"}

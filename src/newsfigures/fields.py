@@ -385,8 +385,12 @@ def adjacent_cue(sentence: str, mention: Mention, prev_end: int, rules: Rules) -
     if not near:
         return None
     text = sentence[near[0][0]:mention.start].rstrip()
+    lower = _window_lower(sentence, near[0][0], near[0][0] + len(text))
+    tails = rules.cue_tails
+    if tails is not None and lower is not None and lower[-3:] not in tails:
+        return None                            # no cue ends with the window's last characters
     best = None
-    for metric, match in _cues_in(text, rules, _window_lower(sentence, near[0][0], near[0][0] + len(text))):
+    for metric, match in _cues_in(text, rules, lower):
         if match.end() == len(text) and (best is None or match.start() < best[0]):
             best = (match.start(), metric)
     return best[1] if best else None

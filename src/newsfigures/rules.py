@@ -92,6 +92,59 @@ def _grow(items: list[Any], prefixes: set[str], size: int) -> set[str] | None:
     return prefixes
 
 
+def _tails(cues: list[str], size: int = 3) -> frozenset[str] | None:
+    """The last ``size`` characters of every lower-case string the cues can match, or None when
+    one cannot be listed (see :func:`_language`) or is shorter than ``size``."""
+    parser = importlib.import_module("re._parser")
+    tails: set[str] = set()
+    for cue in cues:
+        try:
+            found = _language(list(parser.parse(cue, re.I)))
+        except re.error:
+            return None
+        if found is None or any(len(text) < size for text in found):
+            return None
+        tails |= {text[-size:] for text in found}
+    return frozenset(tails)
+
+
+def _language(items: list[Any], cap: int = 512) -> set[str] | None:
+    """Every lower-case string ``items`` (a parsed regex) can match, or None when they are not
+    a few literals, classes of literals, choices and optional parts (or more than ``cap``)."""
+    found = {""}
+    for op, arg in items:
+        name = str(op)
+        if name == "AT":                         # \b: no character
+            continue
+        more: set[str] | None
+        if name == "LITERAL":
+            more = {chr(arg).lower()}
+        elif name == "IN":
+            if not all(str(kind) == "LITERAL" for kind, _ in arg):
+                return None
+            more = {chr(char).lower() for _, char in arg}
+        elif name == "SUBPATTERN":
+            more = _language(list(arg[-1]), cap)
+        elif name == "BRANCH":
+            more = set()
+            for branch in arg[1]:
+                some = _language(list(branch), cap)
+                if some is None:
+                    return None
+                more |= some
+        elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] in (0, 1) and arg[1] == 1:
+            some = _language(list(arg[2]), cap)
+            more = None if some is None else some | ({""} if arg[0] == 0 else set())
+        else:
+            return None
+        if more is None:
+            return None
+        found = {head + tail for head in found for tail in more}
+        if len(found) > cap:
+            return None
+    return found
+
+
 @dataclass(eq=False)
 class Rules:
     """All vocabularies, with the regular expressions built from them."""
@@ -177,6 +230,9 @@ class Rules:
             else:
                 self.cues_always.append(index)
                 self.cue_starts.append(())
+        # The last three characters of everything a cue can match (None when a cue's matches
+        # cannot be listed, or one is shorter): a cue ending where a text ends, ends it with one.
+        self.cue_tails: frozenset[str] | None = _tails([str(cue) for cues in met["metrics"].values() for cue in cues])
         self.population_cue_re = caseless.words(exc["population_cues"])
         cue_gate = self.population_cue_re.gate
         assert cue_gate is not None                   # words() gives every pattern its gate
