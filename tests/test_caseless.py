@@ -523,22 +523,24 @@ def test_patterns_found_from_their_literals_are_among_those_compared() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="ab -;", max_size=30), pos=st.integers(0, 32), endpos=st.integers(0, 40))
+@given(text=st.text(alphabet="ab -;\u2014", max_size=30), pos=st.integers(0, 32), endpos=st.integers(0, 40))
 def test_literal_starts_are_every_place_a_literal_allows(text: str, pos: int, endpos: int) -> None:
-    finds = (("ab", 0), ("-", 1), (";", 0))
+    finds = (("ab", 0), ("-", 1), (";", 0), ("\u2014", 0), ("b\u2014", 1))
     want = sorted(i - back for literal, back in finds for i in range(len(text))
                   if text.startswith(literal, i) and i - back >= pos and i + len(literal) <= min(endpos, len(text)))
     assert caseless.literal_starts(text, finds, pos, endpos) == want
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts=st.lists(st.text(alphabet="ab -;", max_size=30), min_size=1, max_size=3),
+@given(texts=st.lists(st.text(alphabet="ab -;\u2014", max_size=30), min_size=1, max_size=3),
        asks=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 32), st.integers(0, 40)), max_size=8))
 def test_literal_starts_remembered_for_the_last_text_are_literal_starts(texts: list[str],
                                                                         asks: list[tuple[int, int, int]]) -> None:
     """A pattern works out where its finds are once per text and answers each stretch from
-    that: the same starts as looking for them in the stretch, whatever texts come in between."""
-    pattern = Caseless(r"\bab|-|;", r"ab|-|;", finds=(("ab", 0), ("-", 1), (";", 0)))
+    that: the same starts as looking for them in the stretch, whatever texts come in between
+    (in ASCII text, from its finds that are ASCII alone)."""
+    pattern = Caseless(r"\bab|-|;|\u2014", r"ab|-|;|\u2014", finds=(("ab", 0), ("-", 1), (";", 0), ("\u2014", 0)))
+    assert pattern.ascii_finds == (("ab", 0), ("-", 1), (";", 0))
     for which, pos, endpos in asks:
         text = texts[which % len(texts)]
         assert pattern._literal_starts(text, text, pos, endpos) == caseless.literal_starts(text, pattern.finds, pos, endpos)

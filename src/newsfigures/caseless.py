@@ -238,7 +238,7 @@ class Caseless:
     """
 
     __slots__ = ("slow", "fast", "gated", "gate", "at_words", "lead", "lead_words", "finds", "bounded", "gap",
-                 "keep", "slow_match", "spots")
+                 "keep", "slow_match", "spots", "ascii_finds", "ascii_bounded")
 
     def __init__(self, slow: str, fast: str, flags: int = 0, gated: bool = False, gate: "Gate | None" = None,
                  at_words: bool = False, lead: int = 0, lead_words: tuple[str, ...] = (),
@@ -254,6 +254,9 @@ class Caseless:
         self.finds = finds
         # By find: a literal opening with a word character that stands for "\bliteral\b" alone.
         self.bounded = tuple(bounded and word_at(literal, 0) for literal, _ in finds)
+        # The finds an ASCII text can hold ("—" and "’" are in it nowhere), and their bounds.
+        self.ascii_finds = tuple(find for find in finds if find[0].isascii())
+        self.ascii_bounded = tuple(b for find, b in zip(finds, self.bounded) if find[0].isascii())
         self.gap = gap
         self.keep = keep
         self.slow_match: _Match = self.slow.match       # looked up once, not at every search
@@ -351,7 +354,8 @@ class Caseless:
         one stretch of it after another."""
         spots = self.spots
         if spots.text is not text:
-            places = literal_spots(low, self.finds, self.bounded)
+            places = (literal_spots(low, self.ascii_finds, self.ascii_bounded) if low.isascii()
+                      else literal_spots(low, self.finds, self.bounded))
             keep = self.keep
             size = len(text)                  # the places serve every stretch of the text
             if keep is not None and places:
