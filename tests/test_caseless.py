@@ -571,16 +571,15 @@ TOKEN_PIECES = ["killed", "U.S.", "3,000", "2.5", "1,", "ab-cd", "’s", "'", "-
 @settings(max_examples=500, deadline=None)
 @given(text=st.lists(st.sampled_from(TOKEN_PIECES), max_size=30).map("".join), data=st.data())
 def test_tokens_read_by_code_point_are_the_scans(text: str, data: st.DataObject) -> None:
-    """fields.tokens (and window_end) find what _WORD.finditer (and _WORDS_16) find, between any
-    two positions and up to any count."""
+    """fields.tokens find what _WORD.finditer finds, between any two positions and up to any
+    count."""
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text) + 2))
     want = [m.span() for m in fields._WORD.finditer(text, start, end)]
     assert fields.tokens(text, start, end) == want, (text, start, end)
     limit = data.draw(st.integers(1, 16))
     assert fields.tokens(text, start, end, limit) == want[:limit]
-    match = fields._WORDS_16.match(text, start)
-    assert fields.window_end(text, start) == (match.end() if match else None), (text, start)
+
 
 
 CAPS_PIECES = ["Kyiv", "U.S.", "U.S", "U.K.", "U.N.", "U.X.", "of", " ", "  ", "\n", "\u00a0", "\u2009", "region",
@@ -763,3 +762,22 @@ def test_adjacent_cues_are_the_same_without_the_tails_check() -> None:
         RULES.cue_tails = tails
     assert checked > 10
     assert _tails(["kills?", "[a-z]+"]) is None and _tails(["ab"]) is None and _tails(["kills?"]) == {"ill", "lls"}
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(TOKEN_PIECES), max_size=40).map("".join), data=st.data())
+def test_the_window_limit_is_where_16_tokens_end_cut_at_stop(text: str, data: st.DataObject) -> None:
+    pos = data.draw(st.integers(0, len(text)))
+    stop = data.draw(st.integers(0, len(text)))
+    match = fields._WORDS_16.match(text, pos)
+    want = min(stop, match.end()) if match else stop
+    assert fields._window_limit(text, pos, stop) == want, (text, pos, stop)
+
+
+def test_the_window_limit_on_the_sample_sentences() -> None:
+    for sentence in _sample_sentences() + [" ".join(["ab"] * 20) + "  "]:
+        for pos in range(0, len(sentence) + 1, 4):
+            for stop in (len(sentence), pos + 20, pos + 60, pos + 100, pos - 1):
+                match = fields._WORDS_16.match(sentence, pos)
+                want = min(stop, match.end()) if match else stop
+                assert fields._window_limit(sentence, pos, stop) == want, (sentence, pos, stop)

@@ -23,7 +23,7 @@ from .rules import Rules
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d|[^\sA-Za-z\d]")
 # Up to 16 tokens in one match: every character but white space starts a _WORD match, so
 # finditer skips only white space between them; the greedy repeat never gives one back
-# (window_end finds where it ends).
+# (_window_limit reads where it ends, cut at a stop).
 _WORDS_16: Final = re.compile(r"(?:\s*(?:" + _WORD.pattern + r")){1,16}")
 _HARD_WORDS: Final = ["but", "although", "though", "while", "whereas", "however", "meanwhile"]
 _PRONOUNS: Final = ["he", "she", "they", "we", "i", "it"]
@@ -166,21 +166,28 @@ class _Ahead:
         return k < len(words)
 
 
-def window_end(sentence: str, pos: int) -> int | None:
-    """Where ``_WORDS_16.match(sentence, pos)`` ends (the 16th token after ``pos``, or the last
-    there is), None where it finds none."""
-    end = len(sentence)
+def _window_limit(sentence: str, pos: int, stop: int) -> int:
+    """``min(stop, end)``, ``end`` where ``_WORDS_16.match(sentence, pos)`` ends (the 16th token
+    after ``pos``, or the last there is; ``stop`` without one), read code point by code point
+    and no token that starts from ``stop`` on: one that does ends beyond it (or is the 17th),
+    so ``stop`` is the answer, unless white space alone follows the tokens read (then the
+    last one's end)."""
+    size = len(sentence)
     i = max(pos, 0)
-    last: int | None = None
+    last = -1
     count = 0
-    while i < end and count < 16:
+    while i < stop and i < size:
         if caseless.space_at(sentence, i):
             i += 1
             continue
-        i = _token_at(sentence, i, end)          # no token made: only where the 16th ends
+        i = _token_at(sentence, i, size)
         last = i
         count += 1
-    return last
+        if count == 16:
+            return min(i, stop)
+    if last < 0 or caseless.space_end(sentence, i) < size:
+        return stop                          # no token read, or more to come: they end past stop
+    return min(stop, last)
 
 
 def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
@@ -407,8 +414,7 @@ def metric_for(sentence: str, mention: Mention, np: NounPhrase, prev_end: int, n
         return adjacent
     # The predicate after the phrase: "… people have been killed".
     stop = _span_end(sentence, np.end, next_start)
-    window = window_end(sentence, np.end)          # to the end of the 16th token after the phrase
-    limit = min(stop, window) if window is not None else stop
+    limit = _window_limit(sentence, np.end, stop)  # to the end of the 16th token after the phrase
     first = _first_cue_ahead(sentence[np.end:limit], rules, _window_lower(sentence, np.end, limit))
     if first is not None:
         return first
