@@ -434,12 +434,13 @@ class WholeWord:
             return False
         end = start
         size = min(len(text), endpos)          # sre reads none from endpos: "hundred|s" can match
-        while end < size and _ascii_letter_at(text, end):
+        while end < size and ascii_letter_at(text, end):
             end += 1
         return text[start:end].lower() in self.words
 
 
-def _ascii_letter_at(text: str, at: int) -> bool:
+def ascii_letter_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` an ASCII letter? Read as a code point."""
     c = ord(text[at])
     return 97 <= c <= 122 or 65 <= c <= 90
 

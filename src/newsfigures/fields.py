@@ -46,7 +46,7 @@ def _may_open_pronoun_clause(text: str, start: int, endpos: int) -> bool:
         return False
     end = at
     size = len(text)
-    while end < size and end - at < 4 and (97 <= ord(text[end]) <= 122 or 65 <= ord(text[end]) <= 90):
+    while end < size and end - at < 4 and caseless.ascii_letter_at(text, end):
         end += 1                                 # at most "they": a longer run is no pronoun
     return end < size and text[end].isspace() and text[at:end].lower() in _PRONOUN_SET
 
@@ -126,10 +126,10 @@ def tokens(sentence: str, start: int, end: int, limit: int = -1) -> list[tuple[i
 
 
 def words_before(sentence: str, pos: int, limit: int = 8) -> list[tuple[int, int]]:
-    """The spans of the last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``, read from a
-    space a few words back. No token holds a space, so a scan that started further back has
-    ended a token before it and starts the next one where a scan from the space does: both
-    give the same tokens after it. With too few there, the whole window is read."""
+    """The spans of the last ``limit`` tokens of ``_WORD.finditer(sentence, pos - 200, pos)``,
+    read from a space a few words back. No token holds a space, so a scan that started further
+    back has ended a token before it and starts the next one where a scan from the space does:
+    both give the same tokens after it. With too few there, the whole window is read."""
     low = max(0, pos - 200)
     space = sentence.rfind(" ", low, max(low, pos - 8 * limit))
     found = tokens(sentence, space, pos) if space >= 0 else []
