@@ -298,7 +298,7 @@ class Caseless:
         more: set[int] | None = None
         for start in starts:
             run = start                        # the white space right before the word (\s: isspace)
-            while run and text[run - 1].isspace():
+            while run and space_at(text, run - 1):
                 run -= 1
             if run == start:
                 continue                       # no white space: nothing can lead

@@ -48,7 +48,7 @@ def _may_open_pronoun_clause(text: str, start: int, endpos: int) -> bool:
     size = len(text)
     while end < size and end - at < 4 and caseless.ascii_letter_at(text, end):
         end += 1                                 # at most "they": a longer run is no pronoun
-    return end < size and text[end].isspace() and text[at:end].lower() in _PRONOUN_SET
+    return end < size and caseless.space_at(text, end) and text[at:end].lower() in _PRONOUN_SET
 
 
 HARD_BOUNDARY: Final = Caseless("|".join([";"] + [rf"\b{w}\b" for w in _HARD_WORDS] + [_PRONOUN_CLAUSE]),
@@ -101,8 +101,10 @@ def _token_at(sentence: str, i: int, end: int) -> int:
         while j < end:
             if caseless.decimal_at(sentence, j):
                 last = j
-            elif not (ord(sentence[j]) == 44 or ord(sentence[j]) == 46):     # , .
-                break
+            else:
+                d = ord(sentence[j])
+                if not (d == 44 or d == 46):                                # , .
+                    break
             j += 1
     return last + 1
 

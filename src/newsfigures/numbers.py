@@ -265,7 +265,7 @@ def _digits_at(sentence: str, starts: list[int]) -> list[tuple[int, int, str, st
             end = start + 1
             while end < size and 48 <= ord(sentence[end]) <= 57:
                 end += 1
-            if end < size and (sentence[end] in ",." or sentence[end].isdecimal()):
+            if end < size and (sentence[end] in ",." or caseless.decimal_at(sentence, end)):
                 end = -1                       # a group, a fraction or another digit: sre decides
         if end >= 0:
             found.append((start, end, sentence[start:end], None))
