@@ -473,13 +473,14 @@ def _appositive(sentence: str, mention: Mention) -> bool:
     return bool(search_at_end(_APPOSITIVE_END, window, _APPOSITIVE_LONGEST))
 
 
-_ASCII_DIGITS: Final = b"0123456789"
+_DIGITS_TO_ZERO: Final = bytes(48 if 48 <= b <= 57 else b for b in range(256))    # 0-9 read as "0"
 
 
 def _has_ascii_digit(data: bytes) -> bool:
-    """Does ``data`` (a text read as ASCII, the rest as "?") hold one of 0-9? One C pass that
-    drops the digits, where ten ``in`` tests each searched the text."""
-    return len(data.translate(None, _ASCII_DIGITS)) != len(data)
+    """Does ``data`` (a text read as ASCII, the rest as "?") hold one of 0-9? Every digit read
+    as "0", then one search for it: a plain table translation and a memchr, where dropping the
+    digits (``translate(None, digits)``) took twice as long and ten ``in`` tests three times."""
+    return 48 in data.translate(_DIGITS_TO_ZERO)
 
 
 class _LastDate:
