@@ -40,6 +40,8 @@ def _gated() -> dict[str, tuple[Gate, Callable[[str], bool]]]:
         "glue": (sentences.GLUE_GATE, lambda text: bool(sentences._GLUE.search(text))),
         "spaces": (sentences.SPACES_GATE, lambda text: "  " in text or not sentences._no_ascii_whitespace(
             text.replace("\n", " "))),
+        "source words": (fields.SOURCE_WORDS_GATE, lambda text: any(
+            p.search(text) is not None for p in (fields._ACCORDING, fields._BY_COUNT, fields._DATA_SHOW))),
     }
     patterns: dict[str, Caseless] = {"speech": RULES.speech_re, "any event": RULES.any_event_re,
                                      "word numbers": RULES.word_number_re, "vague": RULES.vague_re,
@@ -118,6 +120,8 @@ SOURCES: dict[str, list[str]] = {
     "glue": ["morningA ", "rubblePeople ", "xy.Z ", "ab’C ", "ab”C ", "iPhone ", "McD", "aB", "ab)C", "ab'C "],
     "digits": ["1", "12", "1,459", "3.4", "07", "a1", "£5", "$5", "€5", "#5", "+5", "/5", ":5", ".5", ",5", "٣", "²"],
     "spaces": ["  ", "a  b", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f"],
+    "source words": ["according to", "by the UN's own estimates", "by Kyiv's count", "by the tally", "officials' figures",
+                     "UN data show", "city figures suggested", "by their counts", "estimate"],
     "dates": fields._MONTH_WORDS + fields.WEEKDAYS + fields._RELATIVE_WORDS + ["of", "1st", "24"],
 } | {f"event {slug}": cues for slug, cues in _CUES.items()}
 

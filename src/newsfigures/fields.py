@@ -696,7 +696,11 @@ _DATE_RE: Final = caseless.gated(r"\b", rf"(?:(?P<md>(?P<m1>{_MONTH_RE})\s+(?P<d
                                  r"|(?P<wd>" + "|".join(WEEKDAYS) + r")s?\b"
                                  r"|(?P<rel>" + "|".join(_RELATIVE_WORDS) + r")\b)", DATE_GATE, at_words=True,
                                  keep=_may_open_date)
-GATES: Final = [DATE_GATE, HARD_GATE]         # the index's gates for this module's patterns
+# The literal words find_sources's "according to X", "by X's count" and "X data show" need
+# (each pattern runs only where its own are: no "according", no _ACCORDING match).
+_SOURCE_WORDS: Final = ["according", "estimate", "count", "tally", "figures", "data"]
+SOURCE_WORDS_GATE: Final = caseless.Gate(_SOURCE_WORDS)
+GATES: Final = [DATE_GATE, HARD_GATE, SOURCE_WORDS_GATE]    # the index's gates for this module's patterns
 
 
 _NEXT_AFTER: Final = re.compile(r"\s+(?:morning|evening|night)?\s*\b(?:next|to come)\b", re.I)
@@ -898,11 +902,8 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def find_sources(sentence: str, rules: Rules) -> list[Source]:
-    """Who the sentence says is speaking, at the position of the speech verb."""
-    sources: list[Source] = []
-    lower = sentence.lower()
-    # Each pattern runs only when its literal words are there (same matches, far fewer scans).
+def _sources_by_words(sentence: str, lower: str, rules: Rules, sources: list[Source]) -> None:
+    """Append the sources of "according to X", "by X's count" and "X data show" to ``sources``."""
     for match in (_ACCORDING.finditer(sentence) if "according" in lower else ()):
         name = _clean_source(_ACCORDING_CUT.split(match.group(1))[0], rules)
         if name and name.lower() not in rules.pronouns:
@@ -916,6 +917,17 @@ def find_sources(sentence: str, rules: Rules) -> list[Source]:
         name = _clean_source(match.group(1), rules)
         if name and name.lower() not in rules.pronouns:
             sources.append(Source(match.start(), name))
+
+
+def find_sources(sentence: str, rules: Rules) -> list[Source]:
+    """Who the sentence says is speaking, at the position of the speech verb."""
+    sources: list[Source] = []
+    low = caseless.lowered(sentence)               # the sentence's own lowering, when exact
+    lower = low if low is not None else sentence.lower()
+    # Each pattern runs only when its literal words are there (same matches, far fewer scans);
+    # the index tells at once when none of them is (see SOURCE_WORDS_GATE).
+    if not SOURCE_WORDS_GATE.absent(sentence):
+        _sources_by_words(sentence, lower, rules, sources)
     may_post: bool | None = None               # asked once, at the first subject
     for match in rules.speech_re.finditer(sentence):
         verb = match.group(0).lower()
