@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,18 @@ def test_ascii_digits_are_found_in_the_text_as_the_index_reads_it(text: str) -> 
     from newsfigures.extract import _has_ascii_digit
 
     assert _has_ascii_digit(text.encode("ascii", "replace")) == any(c in "0123456789" for c in text)
+
+
+@pytest.mark.parametrize("sentence, published, dates", [
+    ("On December 30, 12 people were killed.", date(2022, 1, 3), ["2021-12-30"]),   # last year's
+    ("On March 27 they left.", date(2022, 3, 21), []),             # within a week ahead: still to come
+    ("On 28th March they left.", date(2022, 3, 21), []),
+    ("On March 29 they left.", date(2022, 3, 21), ["2021-03-29"]),  # further ahead: last year's
+    ("On Friday they left.", date(2022, 3, 21), ["2022-03-18"]),    # the Friday before
+    ("They left yesterday.", date(2022, 3, 21), ["2022-03-20"]),
+    ("On Monday they left.", date(2022, 3, 21), ["2022-03-21"]),    # the day itself
+])
+def test_dates_resolve_against_the_publication_date(sentence: str, published: date, dates: list[str]) -> None:
+    from newsfigures.fields import find_dates
+
+    assert [d.value.isoformat() for d in find_dates(sentence, published)] == dates

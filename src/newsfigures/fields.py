@@ -734,6 +734,9 @@ def _month_number(text: str) -> int:
     return _MONTHS.get(key) or _MONTH_ABBR.get(key[:4] if key.startswith("sept") else key[:3], 0)
 
 
+_DAYS_BACK: Final = tuple(timedelta(days=n) for n in range(8))   # made once, not at every date
+
+
 def find_dates(sentence: str, published: date | None) -> list[DateMention]:
     """Dates a sentence states, resolved against the publication date."""
     if published is None:
@@ -748,7 +751,7 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
                 value = date(published.year, month, day)
             except ValueError:
                 continue
-            if value > published + timedelta(days=7):
+            if value > published + _DAYS_BACK[7]:
                 try:
                     value = date(published.year - 1, month, day)
                 except ValueError:
@@ -756,12 +759,12 @@ def find_dates(sentence: str, published: date | None) -> list[DateMention]:
         elif match.group("wd"):
             target = WEEKDAYS.index(match.group("wd").lower())
             back = (published.weekday() - target) % 7
-            value = published - timedelta(days=back)
+            value = published - _DAYS_BACK[back]
             if _NEXT_AFTER.match(sentence[match.end():]):
                 continue
         else:
             rel = match.group("rel").lower()
-            value = published - timedelta(days=1) if rel in ("yesterday", "last night") else published
+            value = published - _DAYS_BACK[1] if rel in ("yesterday", "last night") else published
         if value > published:
             continue
         lead = sentence[max(0, match.start() - 60):match.start()].lower()
