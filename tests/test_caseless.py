@@ -355,6 +355,37 @@ def test_time_tail_is_stripped_as_the_pattern_strips_it(pieces: list[tuple[str, 
     assert fields.strip_time_tail(text) == fields._TIME_TAIL.sub("", text), text
 
 
+def _clean_source_as_written(text: str) -> str | None:
+    """fields._clean_source as it was, with _SPEECH_CUT run on every subject."""
+    text = text.strip(" ,'\"“”‘’()")
+    text = fields.strip_time_tail(text).strip(" ,")
+    text = fields._SPEECH_CUT.sub("", text).strip(" ,")
+    words = text.split()
+    while words and words[0].lower() in RULES.attr_strip:
+        words = words[1:]
+    if not words or len(words) > 9:
+        return None
+    if any(w.lower().strip(".,'’") in RULES.first_person for w in words):
+        return None
+    name = " ".join(words)
+    if not any(ch.isalpha() for ch in name):
+        return None
+    return fields._POSSESSIVE_END.sub("", name) if name.endswith(("'", "’")) else name
+
+
+CUT_WORDS = sorted(set(re.findall(r"[a-z]+", fields._SPEECH_CUT.pattern)) - {"s"})
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.tuples(st.sampled_from(CUT_WORDS + EDGES + ["ın", "\u0130n", "Mr Smith", "officials", "into"]),
+                                  st.sampled_from([str.lower, str.upper, str.title]),
+                                  st.sampled_from(["", " ", "\n", "  ", "\t", ", ", "\x1c", "\u00a0"])), max_size=8))
+def test_a_source_is_cleaned_as_when_every_subject_was_cut(pieces: list[tuple[str, Callable[[str], str], str]]) -> None:
+    assert fields._SPEECH_CUT_WORDS == set(CUT_WORDS)
+    text = "".join(case(word) + sep for word, case, sep in pieces)
+    assert fields._clean_source(text, RULES) == _clean_source_as_written(text), text
+
+
 def test_time_tail_on_every_word_and_the_sample_articles() -> None:
     assert set(TIME_WORDS) >= fields._TIME_TAIL_LAST
     for word in TIME_WORDS:
@@ -519,7 +550,8 @@ def test_patterns_found_from_their_literals_are_among_those_compared() -> None:
     and the letters IGNORECASE pairs with ASCII ones."""
     with_finds = {name for name, pattern in PATTERNS.items() if pattern.finds}
     assert {"newsfigures.fields._CLAUSE_CUT", "newsfigures.fields._CLAUSE_START",
-            "newsfigures.fields.HARD_BOUNDARY"} <= with_finds
+            "newsfigures.fields.HARD_BOUNDARY", "newsfigures.fields._ACCORDING",
+            "newsfigures.fields._BY_COUNT"} <= with_finds
 
 
 @settings(max_examples=200, deadline=None)
@@ -727,10 +759,12 @@ def test_a_window_lowers_to_its_slice_of_the_sentence_s_lowering() -> None:
     assert beyond_ascii > 10
 
 
-def test_white_space_and_digits_read_by_code_point_are_str_s() -> None:
-    text = "".join(map(chr, range(0x3100))) + "\U0001d7ce\U000e0020"
+def test_white_space_digits_letters_and_capitals_read_by_code_point_are_str_s() -> None:
+    text = "".join(map(chr, range(0x3100))) + "\U0001d7ce\U000e0020\U0001d400\U0001d41a"
     assert all(caseless.space_at(text, i) == text[i].isspace() for i in range(len(text)))
     assert all(caseless.decimal_at(text, i) == text[i].isdecimal() for i in range(len(text)))
+    assert all(caseless.alpha_at(text, i) == text[i].isalpha() for i in range(len(text)))
+    assert all(caseless.upper_at(text, i) == text[i].isupper() for i in range(len(text)))
 
 
 CUES = [(metric, str(cue)) for metric, cues in RULES.metrics["metrics"].items() for cue in cues]

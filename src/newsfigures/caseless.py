@@ -472,6 +472,22 @@ def space_at(text: str, at: int) -> bool:
     return text[at].isspace()
 
 
+def alpha_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` a letter (str.isalpha)? A-Z and a-z by code point, the rest by str.isalpha."""
+    c = ord(text[at])
+    if c < 128:
+        return 97 <= c <= 122 or 65 <= c <= 90
+    return text[at].isalpha()
+
+
+def upper_at(text: str, at: int) -> bool:
+    """Is ``text[at]`` upper case (str.isupper)? A-Z by code point, the rest by str.isupper."""
+    c = ord(text[at])
+    if c < 128:
+        return 65 <= c <= 90
+    return text[at].isupper()
+
+
 def decimal_at(text: str, at: int) -> bool:
     """Is ``text[at]`` a decimal digit (``\\d``: str.isdecimal)? 0-9 by code point, the rest by
     str.isdecimal."""

@@ -202,7 +202,7 @@ def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
     k = 0
     depth = 0
     while ahead.has(k):
-        token, _, w_end = words[k]
+        token, w_start, w_end = words[k]
         low = token.lower().strip(".")
         k += 1
         if token == "(":
@@ -230,13 +230,13 @@ def noun_phrase(sentence: str, mention: Mention, rules: Rules) -> NounPhrase:
             return NounPhrase(w_end, low, None, False, True)
         if low in rules.bare_followers and low not in rules.np_fillers:
             return NounPhrase(pos, None, None, False, False)
-        if low in rules.np_fillers or token[:1].isupper() or "-" in token:
+        if low in rules.np_fillers or caseless.upper_at(sentence, w_start) or "-" in token:
             steps += 1
             end = w_end
             if steps > 5:
                 break
             continue
-        if not token[:1].isalpha():
+        if not caseless.alpha_at(sentence, w_start):
             return NounPhrase(pos, None, None, False, False)
         # An unknown word heads the phrase: probably a count of something else.
         return NounPhrase(w_end, low, None, False, False, unknown=True)
@@ -808,13 +808,14 @@ def strip_time_tail(text: str) -> str:
     with "s" and "K" with "k"; the rest of the text does not matter)."""
     end = len(text) - 1 if text.endswith("\n") else len(text)      # $ also matches before a last "\n"
     start = end
-    while start > 0 and text[start - 1].isalpha():
+    while start > 0 and caseless.alpha_at(text, start - 1):
         start -= 1
     word = text[start:end]
     if word.isascii() and word.lower() not in _TIME_TAIL_LAST:
         return text
     return _TIME_TAIL.sub("", text)
 _SPEECH_CUT: Final = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
+_SPEECH_CUT_WORDS: Final = frozenset(["in", "at", "on", "from", "during", "after", "before", "via", "through"])
 _CLAUSE_WORDS: Final = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
 _CLAUSE_START: Final = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
@@ -823,8 +824,11 @@ _CLAUSE_START: Final = Caseless(
     finds=tuple([(c, 0) for c in ",;:(\"“”‘–—'’"] + [("-", 1)] + [(w, 0) for w in _CLAUSE_WORDS]), bounded=True)
 
 
-_ACCORDING: Final = re.compile(r"\baccording to\s+([^,.;:()]+)", re.I)
-_BY_COUNT: Final = re.compile(r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b", re.I)
+# Tried only where their first word is (see Caseless: finds), not at every position.
+_ACCORDING_RE: Final = r"\baccording to\s+([^,.;:()]+)"
+_ACCORDING: Final = Caseless(_ACCORDING_RE, _ACCORDING_RE, finds=(("according", 0),))
+_BY_COUNT_RE: Final = r"\bby\s+(?:the\s+)?([\w.’' -]+?)['’]s?\s+(?:own\s+)?(?:estimates?|counts?|tally|figures)\b"
+_BY_COUNT: Final = Caseless(_BY_COUNT_RE, _BY_COUNT_RE, finds=(("by", 0),))
 _DATA_SHOW: Final = re.compile(r"\b([\w.’'-]+?)\s+(?:data|figures)\s+(?:showed|show|shows|suggest|suggested)\b", re.I)
 _POSSESSIVE_END: Final = re.compile(r"['’]s?$")
 _ACCORDING_CUT: Final = re.compile(r"\s+(?:since|as|who|which|that|on|in|there)\s+")
@@ -858,8 +862,12 @@ class Source:
 def _clean_source(text: str, rules: Rules) -> str | None:
     text = text.strip(" ,'\"“”‘’()")
     text = strip_time_tail(text).strip(" ,")
-    text = _SPEECH_CUT.sub("", text).strip(" ,")
     words = text.split()
+    # _SPEECH_CUT needs one of its words as a token between white space: in ASCII text, one
+    # of the split words (beyond ASCII, IGNORECASE pairs "ı" with "i": the pattern is asked).
+    if not text.isascii() or any(w.lower() in _SPEECH_CUT_WORDS for w in words):
+        text = _SPEECH_CUT.sub("", text).strip(" ,")
+        words = text.split()
     while words and words[0].lower() in rules.attr_strip:
         words = words[1:]
     if not words or len(words) > 9:

@@ -290,12 +290,11 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
     """True when the number is a year, date, age, time, unit, money or code."""
     before = sentence[raw.start - 1] if raw.start else " "
     after = sentence[raw.end] if raw.end < len(sentence) else " "
-    before2 = sentence[raw.start - 2] if raw.start >= 2 else " "
 
     # Glued to letters or codes: "BTR-4", "T-72B3", "36th", "5am", "30mm", "1A".
-    if before == "-" and before2.isalpha():
+    if before == "-" and raw.start >= 2 and caseless.alpha_at(sentence, raw.start - 2):
         return True
-    if after.isalpha() and raw.kind == "digits":
+    if raw.kind == "digits" and raw.end < len(sentence) and caseless.alpha_at(sentence, raw.end):
         return True
     if raw.kind == "digits" and before in "£$€¥₴#":
         return True
@@ -306,10 +305,10 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
             return True
     # Digit groups chained by hyphens: sort codes, phone numbers, dates (40-11-60).
     left_start = raw.start                       # the run of [\d-] ending at the number (\d is isdecimal)
-    while left_start and (sentence[left_start - 1] == "-" or sentence[left_start - 1].isdecimal()):
+    while left_start and (sentence[left_start - 1] == "-" or caseless.decimal_at(sentence, left_start - 1)):
         left_start -= 1
     right_end = raw.end                          # and the run that follows it
-    while right_end < len(sentence) and (sentence[right_end] == "-" or sentence[right_end].isdecimal()):
+    while right_end < len(sentence) and (sentence[right_end] == "-" or caseless.decimal_at(sentence, right_end)):
         right_end += 1
     chain = sentence[left_start:raw.start] + sentence[raw.end:right_end]
     if chain.count("-") >= 2 and any(ch.isdecimal() for ch in chain):
