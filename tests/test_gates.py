@@ -626,3 +626,29 @@ def test_the_written_numbers_keep_passes_over_plurals_and_parts_of_words() -> No
     assert keep(text, text.find("ten_"), len(text))  # the letters are a word: sre refuses what follows
     hundreds = text.find("hundreds")
     assert keep(text, hundreds, hundreds + len("hundred"))   # a stretch that ends there: "hundred" matches
+
+
+def test_passed_bits_are_each_gates_own_answer() -> None:
+    """caseless.passed reads the index once for many gates: a gate's bit is clear there exactly
+    where Gate.absent shuts it, and every bit is set for text the index has not read."""
+    index = Extractor().index
+    texts = _sample_sentences()[:120] + ["The convoy reached the port at dawn.", "Caf\u00e9 owners said 12 fled."]
+    previous = index.begin(texts)
+    try:
+        for text in texts + ["A text the index has not read."]:
+            passed = caseless.passed(text)
+            for gate in index.gates + [Gate(["zzz-not-in-the-index"])]:
+                assert bool(passed & gate.bit) == (not gate.absent(text)), (text, gate.expressions[:2])
+        assert caseless.passed("A text the index has not read.") == -1
+    finally:
+        index.end(previous)
+    assert caseless.passed(texts[0]) == -1                                  # no article begun
+
+
+@settings(max_examples=200, deadline=None)
+@given(hits=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 40)), max_size=12))
+def test_a_gates_ends_are_its_hits_ends_in_order_each_once(hits: list[tuple[int, int]]) -> None:
+    index = ArticleIndex([Gate(["alpha", "beta"]), Gate(["gamma", "delta", "epsilon", "zeta"])])
+    gate = index.gates[0]
+    hits = [(number % len(index.bits), end) for number, end in hits]
+    assert index.ends(gate, hits) == sorted({end for number, end in hits if index.bits[number] & gate.bit})

@@ -625,6 +625,17 @@ def _set_current(index: "_Indexed | None") -> None:
     _LAST.set = _Set(ident, holder)
 
 
+def passed(text: str) -> int:
+    """The bits of every gate :meth:`Gate.absent` would not shut for ``text``, in one read of the
+    current article's index: a gate whose bit is clear here is absent. Every bit (-1) when the
+    index has not read ``text``; the bits of gates it does not cover are always set."""
+    index = _current()
+    if index is None:
+        return -1
+    found = index.present.get(text)
+    return -1 if found is None else found | ~index.covered
+
+
 def _expression(word: str) -> str:
     """A hyperscan expression for a lower-case ASCII word, letter for letter (no \\b: a database
     of plain words compiles in milliseconds; with \\b it took a fifth of a second, and extraction
@@ -715,7 +726,7 @@ class Gate:
 
     def present(self, text: str) -> bool | None:
         """Whether the current article's index shows one of the words in ``text``; None when
-        it has not read ``text``."""
+        it has not read ``text`` (see :func:`passed` for many gates at once)."""
         index = _current()
         if index is None or not index.covered & self.bit:
             return None
@@ -890,9 +901,14 @@ class ArticleIndex:
         return False
 
     def ends(self, gate: Gate, hits: list[tuple[int, int]]) -> list[int]:
-        """Where the gate's expressions end among an article's hits, in order."""
+        """Where the gate's expressions end among an article's hits, in order, each once."""
         bit, bits = gate.bit, self.bits           # an expression's bits hold the gates it belongs to
-        return sorted({end for number, end in hits if bits[number] & bit})
+        found: list[int] = []
+        for number, end in hits:
+            if bits[number] & bit:
+                found.append(end)
+        # Usually none: no set to make and sort (hits come mostly in order of end).
+        return found if len(found) < 2 else sorted(set(found))
 
     def read_article(self, texts: list[str], spans: list[tuple[int, int]], hits: list[tuple[int, int]]) -> _Indexed:
         """The index of an article's sentences, ``texts[k]`` at ``spans[k]`` in it (in order),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Final, Iterable, Iterator
 
-from . import __version__
+from . import __version__, caseless
 from .caseless import ArticleIndex, lowers_exactly, word_at
 from .fields import (GATES, NounPhrase, adjacent_cue, as_of_for, attribution_for, clause_span, context_place, find_dates,
                      hard_segments, find_sources, is_population_figure, location_for, metric_for, noun_phrase, rate_for)
@@ -405,7 +405,9 @@ def event_cues_in(sentence: str, rules: Rules) -> list[tuple[int, str]]:
     """(position, event slug) of every event cue in a sentence."""
     if not rules.any_event_re.search(sentence):
         return []
-    return [(m.start(), slug) for slug, pattern in rules.event_cues for m in pattern.finditer(sentence)]
+    passed = caseless.passed(sentence)          # one read of the index for every event's gate
+    return [(m.start(), slug) for slug, pattern in rules.event_cues
+            if pattern.gate is None or passed & pattern.gate.bit for m in pattern.finditer(sentence)]
 
 
 def event_for(sentence: str, cues: list[tuple[int, str]], mention: Mention, rules: Rules,

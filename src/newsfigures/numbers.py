@@ -199,8 +199,11 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
     """Every written number, vague quantities first so they are not split."""
     found: list[_Raw] = []                  # a later number never overlaps one found before it
 
-    # Each word scan is skipped where the article index shows none of its words (its gate).
-    for match in rules.vague_re.finditer(sentence):
+    # Each word scan is skipped where the article index shows none of its words (its gate),
+    # both told in one read of the index (in sentences of digits alone, as often as not).
+    passed = caseless.passed(sentence)
+    vague_gate, word_gate = rules.vague_re.gate, rules.word_number_re.gate
+    for match in (rules.vague_re.finditer(sentence) if vague_gate is None or passed & vague_gate.bit else ()):
         words = " ".join(match.group(0).lower().split())
         low, high = rules.vague[words]
         found.append(_Raw(match.start(), match.end(), None, low, high, kind="vague"))
@@ -229,7 +232,7 @@ def _raw_numbers(sentence: str, rules: Rules) -> list[_Raw]:
                 end, scaled = suffix.end(), True
         found.append(_Raw(start, end, value, kind="digits", scaled=scaled, frac=frac, grouped="," in whole))
 
-    for match in rules.word_number_re.finditer(sentence):
+    for match in (rules.word_number_re.finditer(sentence) if word_gate is None or passed & word_gate.bit else ()):
         if _overlaps(found, match.start(), match.end()):
             continue
         text = match.group(0)
