@@ -325,7 +325,7 @@ def _excluded(sentence: str, raw: _Raw, rules: Rules) -> bool:
         frac = raw.frac
         if frac and not raw.scaled:
             return True                                   # 3.4 with no million: a measure
-        value = int(raw.value or 0)
+        value = 0 if raw.value is None else int(raw.value)
         if not raw.scaled and not raw.grouped:
             if 1800 <= value <= 2100 and word not in rules.populations:
                 return True                               # a year
