@@ -814,8 +814,11 @@ def strip_time_tail(text: str) -> str:
     if word.isascii() and word.lower() not in _TIME_TAIL_LAST:
         return text
     return _TIME_TAIL.sub("", text)
-_SPEECH_CUT: Final = re.compile(r"\s+(?:in|at|on|from|during|after|before|via|through)\s+.*$", re.I)
-_SPEECH_CUT_WORDS: Final = frozenset(["in", "at", "on", "from", "during", "after", "before", "via", "through"])
+
+
+_CUT_AT: Final = ["in", "at", "on", "from", "during", "after", "before", "via", "through"]
+_SPEECH_CUT: Final = re.compile(r"\s+(?:" + "|".join(_CUT_AT) + r")\s+.*$", re.I)
+_SPEECH_CUT_WORDS: Final = frozenset(_CUT_AT)                 # see _clean_source
 _CLAUSE_WORDS: Final = ["that", "and", "but", "as", "where", "when", "while", "after", "with", "which", "because"]
 _CLAUSE_START: Final = Caseless(
     r"(?:[,;:(\"“”‘–—]|['’](?!s\b)|\s-\s|" + "|".join(rf"\b{w}\b" for w in _CLAUSE_WORDS) + ")",
