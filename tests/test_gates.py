@@ -630,7 +630,8 @@ def test_the_written_numbers_keep_passes_over_plurals_and_parts_of_words() -> No
 
 def test_passed_bits_are_each_gates_own_answer() -> None:
     """caseless.passed reads the index once for many gates: a gate's bit is clear there exactly
-    where Gate.absent shuts it, and every bit is set for text the index has not read."""
+    where Gate.present says it is not there (Gate.absent asks passed itself), and every bit is
+    set for text the index has not read."""
     index = Extractor().index
     texts = _sample_sentences()[:120] + ["The convoy reached the port at dawn.", "Caf\u00e9 owners said 12 fled."]
     previous = index.begin(texts)
@@ -638,7 +639,8 @@ def test_passed_bits_are_each_gates_own_answer() -> None:
         for text in texts + ["A text the index has not read."]:
             passed = caseless.passed(text)
             for gate in index.gates + [Gate(["zzz-not-in-the-index"])]:
-                assert bool(passed & gate.bit) == (not gate.absent(text)), (text, gate.expressions[:2])
+                assert bool(passed & gate.bit) == (gate.present(text) is not False), (text, gate.expressions[:2])
+                assert gate.absent(text) == (gate.present(text) is False), (text, gate.expressions[:2])
         assert caseless.passed("A text the index has not read.") == -1
     finally:
         index.end(previous)

@@ -721,12 +721,13 @@ class Gate:
 
     def absent(self, text: str) -> bool:
         """True only when the current article's index shows none of the words in ``text`` (and so
-        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too)."""
-        return self.present(text) is False
+        in any part of it: a scan between ``pos`` and ``endpos`` needs the words there too): its
+        bit clear in :func:`passed`, the one reading of the index for one gate or many."""
+        return not passed(text) & self.bit
 
     def present(self, text: str) -> bool | None:
         """Whether the current article's index shows one of the words in ``text``; None when
-        it has not read ``text`` (see :func:`passed` for many gates at once)."""
+        it has not read ``text`` (see :func:`passed` for many gates at once, as :meth:`absent` asks)."""
         index = _current()
         if index is None or not index.covered & self.bit:
             return None
