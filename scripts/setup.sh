@@ -8,13 +8,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Which Python 3.11: $PYTHON when set. Otherwise, of the Python 3.11s found, the first whose
+# interpreter is part of its executable (as Debian builds /usr/bin/python3.11, with PGO and
+# LTO) before one that loads it from libpython3.11.so (pyenv's default --enable-shared
+# build): the compiled extractor calls into the interpreter all the time, and through a
+# shared library each call costs more. Extraction measured about a fifth faster on
+# Debian's than on pyenv's; quantulum3, pure Python, about the same (README, Benchmarks).
+# scripts/python_build.py answers: 0 built in, 2 a shared libpython, 3 cannot tell, 1 not 3.11.
 PYTHON="${PYTHON:-}"
 if [ -z "$PYTHON" ]; then
-  for candidate in python3.11 python3 python; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-      PYTHON="$candidate"; break
-    fi
+  fallback=""
+  for candidate in python3.11 /usr/bin/python3.11 /usr/local/bin/python3.11 python3 python; do
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    status=0; "$candidate" scripts/python_build.py 2>/dev/null || status=$?
+    if [ "$status" = 0 ]; then PYTHON="$candidate"; break; fi
+    if [ "$status" != 1 ] && [ -z "$fallback" ]; then fallback="$candidate"; fi
   done
+  PYTHON="${PYTHON:-$fallback}"
 fi
 if [ -z "$PYTHON" ]; then
   echo "error: newsfigures needs Python 3.11 (none found on PATH)." >&2
@@ -24,6 +34,18 @@ fi
 
 VENV=.venv
 STAMP="$VENV/.installed"
+# A .venv made with another Python than the one chosen is made again (with the extractor
+# compiled again against that Python).
+FRESH=0
+if [ -e "$VENV" ]; then
+  made_with="$("$VENV/bin/python" -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null || echo "?")"
+  chosen="$("$PYTHON" -c 'import os, sys; print(os.path.realpath(sys.executable))')"
+  if [ "$made_with" != "$chosen" ]; then
+    echo "setup: $VENV was made with $made_with; making it again with $chosen"
+    rm -rf "$VENV"
+    FRESH=1
+  fi
+fi
 WANT="$(cat requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && [ -x "$VENV/bin/newsfigures" ]; then
   echo "setup: environment is up to date ($VENV)"
@@ -44,7 +66,7 @@ fi
 # runs the .py files otherwise (see src/newsfigures/native.py).
 if [ "${NEWSFIGURES_PURE:-0}" != "0" ]; then
   echo "setup: NEWSFIGURES_PURE is set; the extractor core stays pure Python"
-elif ! "$VENV/bin/python" -c 'import sys; from newsfigures.native import build; sys.exit(build())'; then
+elif ! "$VENV/bin/python" -c "import sys; from newsfigures.native import build; sys.exit(build(force=$FRESH == 1))"; then
   echo "setup: the extractor core was not compiled; newsfigures runs as pure Python (same figures, slower)"
 fi
 

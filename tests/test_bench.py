@@ -27,6 +27,7 @@ def test_bench_writes_results_and_a_markdown_table(tmp_path):
     table = out.with_suffix(".md").read_text()
     assert "MB/s per core" in table and "quantulum3" in table and "cores" in table
     assert " / ".join(str(s) for s in row["seconds_runs"]) in table and "fastest of the runs" in table
+    assert results["machine"]["interpreter"] in table          # which Python build the times are from
 
 
 def test_a_short_pass_is_timed_in_groups_that_last_long_enough() -> None:
@@ -61,3 +62,24 @@ def test_the_sides_of_a_comparison_are_timed_in_turn() -> None:
     rounds = "".join(order[2:])
     assert rounds.count("b") == 3 and rounds.endswith("b") and "bb" not in rounds    # a's group, b, a's group, b…
     assert results[1][0] >= 0.02 and results[0][0] < results[1][0]
+
+
+def test_the_interpreter_recorded_is_where_the_dynamic_loader_finds_it() -> None:
+    """The machine record says whether this Python's interpreter is a shared libpython (the
+    extractor runs slower there): as ldd lists the executable's libraries."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    from newsfigures.bench import interpreter
+
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    if shutil.which("ldd") is None or not os.path.exists("/proc/self/maps"):
+        pytest.skip("needs ldd and /proc (Linux)")
+    libraries = subprocess.run(["ldd", base], capture_output=True, text=True).stdout
+    found = interpreter()
+    assert found.startswith(base + ", interpreter in ")
+    assert found.endswith("the executable") == ("libpython3" not in libraries)

@@ -38,8 +38,8 @@ print(json.dumps({"seconds": elapsed, "articles": n_articles, "figures": n_figur
 def machine() -> dict[str, Any]:
     from .native import index_status, status
 
-    info = {"python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
-            "extractor": status(), "article_index": index_status()}
+    info = {"python": platform.python_version(), "interpreter": interpreter(), "platform": platform.platform(),
+            "cores": os.cpu_count(), "extractor": status(), "article_index": index_status()}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -50,6 +50,18 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return info
+
+
+def interpreter() -> str:
+    """This Python's executable, and where its interpreter lives: in the executable, or in a
+    shared libpython, where the compiled extractor ran about a fifth slower (scripts/python_build.py)."""
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    try:
+        maps = Path("/proc/self/maps").read_text(errors="replace")
+    except OSError:
+        return base
+    shared = sorted({line.split()[-1] for line in maps.splitlines() if "libpython3" in line})
+    return f"{base}, interpreter in " + (shared[0] if shared else "the executable")
 
 
 def run_child(corpus: Path, outs: list[Path], jobs: int, engine: str = "local", cache: Path | None = None) -> dict:
@@ -229,7 +241,7 @@ def report_scale(workdir: Path, source: Path, n_series: int = 100) -> dict[str, 
 def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [f"Machine: {m.get('cpu', '?')}, {m.get('cores')} cores, {m.get('memory_gib', '?')} GiB, "
-             f"Python {m['python']}. Run: {results['when']}.", "",
+             f"Python {m['python']} ({m.get('interpreter', 'interpreter not recorded')}). Run: {results['when']}.", "",
              f"Extractor: {m.get('extractor', 'pure Python')}; article index: {m.get('article_index', 'not recorded')}.", "",
              "Seconds: the fastest of the runs listed (rates come from it); peak memory: the largest of them.", "",
              "| articles | MB | jobs | seconds | every run (s) | articles/s | MB/s | MB/s per core | peak memory (MiB) |",
