@@ -6,8 +6,8 @@ libpython (pyenv's and many hand builds' ``--enable-shared``); 3, Python 3.11 wh
 told (no /proc: macOS, Windows); 1, not Python 3.11.
 
 Why it matters: mypyc-compiled code calls the interpreter's C API at every step. Within a shared
-libpython each of those calls goes through the PLT and cannot be inlined, and the extractor ran
-about a fifth slower on pyenv's build than on Debian's (README, Benchmarks). Standard library only.
+libpython each of those calls goes through the PLT and cannot be inlined, and the extractor took
+about 18 % longer on pyenv's build than on Debian's (README, Benchmarks). Standard library only.
 """
 import sys
 

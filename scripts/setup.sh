@@ -8,12 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Which Python 3.11: $PYTHON when set. Otherwise, of the Python 3.11s found, the first whose
-# interpreter is part of its executable (as Debian builds /usr/bin/python3.11, with PGO and
-# LTO) before one that loads it from libpython3.11.so (pyenv's default --enable-shared
-# build): the compiled extractor calls into the interpreter all the time, and through a
-# shared library each call costs more. Extraction measured about a fifth faster on
-# Debian's than on pyenv's; quantulum3, pure Python, about the same (README, Benchmarks).
+# Which Python 3.11: $PYTHON when set. Otherwise, of the Python 3.11s found, the first
+# whose interpreter is part of its executable (as Debian builds /usr/bin/python3.11)
+# before one that loads it from libpython3.11.so (pyenv's default --enable-shared build):
+# the compiled extractor calls into the interpreter all the time, and through a shared
+# library each call costs more. Extraction took about 15 % less time on Debian's than
+# on pyenv's; quantulum3, pure Python, about the same (README, Benchmarks).
 # scripts/python_build.py answers: 0 built in, 2 a shared libpython, 3 cannot tell, 1 not 3.11.
 PYTHON="${PYTHON:-}"
 if [ -z "$PYTHON" ]; then

@@ -54,7 +54,7 @@ def machine() -> dict[str, Any]:
 
 def interpreter() -> str:
     """This Python's executable, and where its interpreter lives: in the executable, or in a
-    shared libpython, where the compiled extractor ran about a fifth slower (scripts/python_build.py)."""
+    shared libpython, where the compiled extractor took about 18 % longer (scripts/python_build.py)."""
     base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
     try:
         maps = Path("/proc/self/maps").read_text(errors="replace")
