@@ -613,7 +613,6 @@ def test_tokens_read_by_code_point_are_the_scans(text: str, data: st.DataObject)
     assert fields.tokens(text, start, end, limit) == want[:limit]
 
 
-
 CAPS_PIECES = ["Kyiv", "U.S.", "U.S", "U.K.", "U.N.", "U.X.", "of", " ", "  ", "\n", "\u00a0", "\u2009", "region",
                "oblast", "Region", "the", "A", "b", "-", "'", "’", "_", "1", "é", "É", "Of", ".", ",", "x", "\u0663"]
 
